@@ -105,6 +105,8 @@ std::string_view HttpDateNow();
 // ---- Hashing and encodings --------------------------------------------------------------------
 std::string Sha1Hex(std::string_view data);
 std::string Sha256Hex(std::string_view data);
+std::string Sha384Hex(std::string_view data);
+std::string Sha512Hex(std::string_view data);
 std::array<std::uint8_t, 32> Sha256(std::string_view data);
 std::string HexEncode(std::string_view bytes);
 std::string Base64Encode(std::string_view bytes);
@@ -122,6 +124,15 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // ASCII case-insensitive comparison (HTTP header names, media types).
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLowerAscii(std::string_view s);
+
+// ---- Logging ----------------------------------------------------------------------------------
+// One line per call on stderr ("2026-11-23T13:25:31.123Z INFO message"), written with a single
+// write(2) so concurrent lines never interleave.
+enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3, kOff = 4 };
+void SetLogLevel(LogLevel level);
+bool LogEnabled(LogLevel level);
+void Log(LogLevel level, std::string_view message);
+std::optional<LogLevel> ParseLogLevel(std::string_view name);
 
 // Big-endian fixed-width encodings used in store keys (so byte order == numeric order).
 void AppendBigEndian64(std::string& out, std::uint64_t v);

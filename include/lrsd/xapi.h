@@ -50,7 +50,7 @@ bool IsIrl(std::string_view text);
 bool IsMailtoIri(std::string_view text);
 // 40 hex digits.
 bool IsSha1Hex(std::string_view text);
-// 64 hex digits (attachment sha2 is SHA-256, 384 or 512: 64, 96 or 128 hex digits).
+// Hex-encoded SHA-2 digest: 56, 64, 96 or 128 hex digits (SHA-224, -256, -384, -512).
 bool IsSha2Hex(std::string_view text);
 // RFC 2045 type/subtype[; params].
 bool IsMediaType(std::string_view text);
@@ -65,7 +65,10 @@ Status ValidateStatement(const JsonValue& statement, Version v, std::string_view
 // An Agent or Group as given in a query parameter (`agent=`): an object with an IFI.
 Status ValidateAgentParameter(const JsonValue& actor, Version v, std::string_view path);
 // Loads the JSON Schemas from `schema_dir` (defaults compiled in, see schemas/). Must be called
-// once at startup before ValidateStatement; returns an error naming the broken file.
+// once at startup before ValidateStatement; returns an error naming the broken file. An empty
+// `schema_dir` uses the compiled-in copies; if it was never called, the first validation loads
+// those. Calling it again later swaps the set atomically (validations in flight finish with the
+// old one, which stays alive).
 Status LoadSchemas(const std::string& schema_dir);
 
 // ---- Signed statements (src/xapi/signature.cpp) -----------------------------------------------
@@ -88,6 +91,7 @@ enum class IndexKind : std::uint8_t {
   kActivity = 4,          // object is this activity
   kRelatedActivity = 5,   // related_activities=true superset
   kRegistration = 6,
+  kAuthority = 7,         // authority (statements/read/mine)
 };
 struct IndexKey {
   IndexKind kind;
@@ -129,6 +133,10 @@ std::vector<std::string> ParseAcceptLanguage(std::string_view header);
 // other properties replaced by the incoming ones). `existing` may be null (first sighting).
 void MergeActivityDefinition(JsonValue& canonical, const JsonValue& incoming,
                              JsonAllocator& alloc);
+
+// Every activity in the statement that carries a definition (object, context activities, and
+// those of a SubStatement), with its id.
+std::vector<std::pair<std::string, const JsonValue*>> ActivityDefinitions(const JsonValue& statement);
 
 // Serialises a JSON value compactly.
 std::string ToJson(const JsonValue& value);

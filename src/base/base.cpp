@@ -8,6 +8,9 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -117,7 +120,7 @@ std::tm UtcTm(MicrosSinceEpoch t) {
 std::string FormatTimestampMillis(MicrosSinceEpoch t) {
   std::tm tm = UtcTm(t);
   long long millis = ((t % 1000000) + 1000000) % 1000000 / 1000;
-  char buf[40];
+  char buf[80];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
   return buf;
@@ -171,6 +174,18 @@ std::array<std::uint8_t, 32> Sha256(std::string_view data) {
 std::string Sha256Hex(std::string_view data) {
   auto md = Sha256(data);
   return HexEncode({reinterpret_cast<const char*>(md.data()), md.size()});
+}
+
+std::string Sha384Hex(std::string_view data) {
+  unsigned char md[SHA384_DIGEST_LENGTH];
+  SHA384(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  return HexEncode({reinterpret_cast<const char*>(md), sizeof md});
+}
+
+std::string Sha512Hex(std::string_view data) {
+  unsigned char md[SHA512_DIGEST_LENGTH];
+  SHA512(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  return HexEncode({reinterpret_cast<const char*>(md), sizeof md});
 }
 
 std::string Base64Encode(std::string_view bytes) {
@@ -274,6 +289,40 @@ std::string ToLowerAscii(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
+}
+
+namespace {
+std::atomic<int> g_log_level{static_cast<int>(LogLevel::kInfo)};
+}  // namespace
+
+void SetLogLevel(LogLevel level) { g_log_level = static_cast<int>(level); }
+
+bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= g_log_level.load(std::memory_order_relaxed); }
+
+void Log(LogLevel level, std::string_view message) {
+  if (!LogEnabled(level) || level == LogLevel::kOff) return;
+  static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR"};
+  std::string line = FormatTimestampMillis(NowMicros());
+  line += ' ';
+  line += kNames[static_cast<int>(level)];
+  line += ' ';
+  line += message;
+  line += '\n';
+  std::size_t off = 0;
+  while (off < line.size()) {
+    ssize_t n = ::write(2, line.data() + off, line.size() - off);
+    if (n <= 0) break;
+    off += static_cast<std::size_t>(n);
+  }
+}
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "info") return LogLevel::kInfo;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "error") return LogLevel::kError;
+  if (name == "off") return LogLevel::kOff;
+  return std::nullopt;
 }
 
 void AppendBigEndian64(std::string& out, std::uint64_t v) {

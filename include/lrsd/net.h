@@ -1,0 +1,73 @@
+// lrsd net: the asynchronous HTTP(S) server (Boost.Beast/Asio, OpenSSL). Accepts connections,
+// enforces header/body limits and timeouts, keeps connections alive, and hands each request
+// to a Handler on a worker pool (handlers may block on storage); Beast never leaves net/.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lrsd/base.h"
+#include "lrsd/http.h"
+
+namespace lrsd::net {
+
+struct ListenerConfig {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 0;   // 0: any free port (the bound one is reported by Listen)
+  bool tls = false;
+};
+
+struct ServerOptions {
+  std::vector<ListenerConfig> listeners;
+  std::string cert_file;    // PEM certificate chain, for TLS listeners
+  std::string key_file;     // PEM private key
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 64u << 20;
+  std::chrono::seconds read_timeout{30};     // a request must arrive whole within this
+  std::chrono::seconds idle_timeout{60};     // keep-alive connection with no request
+  std::chrono::seconds shutdown_grace{30};   // in-flight requests get this long on shutdown
+  unsigned io_threads = 0;                   // 0: one per core
+  unsigned worker_threads = 0;               // 0: max(8, 4 per core)
+  std::size_t max_connections = 10000;
+};
+
+struct BoundEndpoint {
+  std::string scheme;  // "http" or "https"
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+using Handler = std::function<http::Response(http::Request& request)>;
+// Called once per request after the response is written (access log, metrics).
+using RequestLogger = std::function<void(const http::Request&, const http::Response&, double millis)>;
+
+// Creates a self-signed certificate (EC P-256, SAN for every name in `hosts`, valid 825 days)
+// and its private key (mode 0600) unless both files already exist.
+Status EnsureSelfSignedCertificate(const std::string& cert_file, const std::string& key_file,
+                                   const std::vector<std::string>& hosts);
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler, RequestLogger logger = {});
+  ~Server();
+
+  // Binds every listener (and loads TLS material). Errors name the failing address or file.
+  Result<std::vector<BoundEndpoint>> Listen();
+  // Serves until Shutdown() (from any thread, or on SIGINT/SIGTERM when handle_signals) has
+  // stopped accepting and every in-flight request has been answered.
+  void Run(bool handle_signals = true);
+  // Stops accepting; in-flight requests finish (bounded by shutdown_grace); Run returns.
+  void Shutdown();
+
+ public:
+  struct Impl;  // defined in server.cpp only
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace lrsd::net

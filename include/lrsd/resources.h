@@ -1,0 +1,42 @@
+// lrsd resources: the xAPI resources under /xapi/ (statements, about; documents, activities
+// and agents as they land). Turns an http::Request into an http::Response: CORS, the
+// alternate request syntax, version negotiation, authentication and scopes, then the resource.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "lrsd/auth.h"
+#include "lrsd/http.h"
+#include "lrsd/query.h"
+#include "lrsd/store.h"
+#include "lrsd/xapi.h"
+
+namespace lrsd::resources {
+
+struct Config {
+  std::string base_path = "/xapi";
+  std::size_t max_statements_per_request = 1000;
+  std::size_t max_json_depth = 64;
+  query::Limits query;
+  // CORS: "*" answers any origin (browser content posts cross-origin); otherwise a
+  // comma-separated allow-list of origins.
+  std::string cors_origins = "*";
+  // The version lrsd answers with when a request names none (or an unsupported one). Each
+  // request that names a supported version is answered in that version.
+  xapi::Version default_version = xapi::Version::k2_0;
+};
+
+class App {
+ public:
+  App(store::Store& store, auth::Authenticator& auth, Config config);
+  ~App();
+  http::Response Handle(http::Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lrsd::resources

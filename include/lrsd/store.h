@@ -1,0 +1,177 @@
+// lrsd store: everything lrsd keeps, in one RocksDB database (column families by purpose, see
+// DESIGN.md). Every write of a request is one atomic WriteBatch, acknowledged only once it is
+// durable. No RocksDB type appears here (the implementation is behind a pimpl).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lrsd/base.h"
+
+namespace lrsd::store {
+
+struct Options {
+  std::string path;
+  // Sync the write-ahead log before a write is acknowledged. Off trades the last few writes on
+  // a power loss (not on a process crash) for throughput; keep on in production.
+  bool sync = true;
+  // Shared block cache for all column families.
+  std::size_t block_cache_bytes = 256u << 20;
+  // Merges an incoming activity definition (JSON) into the stored canonical one (JSON, empty
+  // when none yet); returns the new canonical JSON. Injected so the store stays format-agnostic.
+  std::function<std::string(std::string_view existing, std::string_view incoming)> merge_activity;
+};
+
+// Small key/value families other modules own the value format of.
+enum class Family { kMeta, kCredentials, kActivities, kAgents, kDocuments, kAttachments };
+
+// One index entry of a statement: (kind, key) — kind values are xapi::IndexKind.
+struct IndexEntry {
+  std::uint8_t kind;
+  std::string key;
+  bool operator==(const IndexEntry&) const = default;
+};
+
+// A statement ready to be stored. Everything is decided by the caller except conflicts.
+struct StatementWrite {
+  Uuid id;
+  std::uint64_t seq = 0;              // stored time in microseconds; from a SequenceReservation
+  std::string json;                   // the statement as it will be returned (id, stored, ...)
+  std::string comparison;             // xapi::ComparisonForm: equal => same statement (no-op)
+  std::vector<IndexEntry> keys;       // the statement's own index entries
+  std::optional<Uuid> ref_target;     // object is a StatementRef to this id
+  std::optional<Uuid> voids;          // this is a voiding statement for this id
+  // Activity definitions seen in this statement: (activity id, definition JSON).
+  std::vector<std::pair<std::string, std::string>> activity_definitions;
+};
+
+struct AttachmentWrite {
+  std::string sha2;
+  std::string content;  // raw bytes
+};
+
+struct AppendResult {
+  // Per statement, in input order: true when newly stored, false when an identical statement
+  // with the same id already existed (a no-op, as xAPI requires).
+  std::vector<bool> stored;
+};
+
+// A contiguous block of stored sequence numbers (microsecond timestamps, strictly increasing
+// across the process and across restarts). While a reservation is alive, consistent-through
+// stays below it, so readers never see a later statement before an earlier in-flight one.
+class SequenceReservation {
+ public:
+  SequenceReservation() = default;
+  SequenceReservation(SequenceReservation&& other) noexcept;
+  SequenceReservation& operator=(SequenceReservation&& other) noexcept;
+  SequenceReservation(const SequenceReservation&) = delete;
+  SequenceReservation& operator=(const SequenceReservation&) = delete;
+  ~SequenceReservation();
+
+  std::uint64_t first() const { return first_; }
+  std::uint64_t count() const { return count_; }
+
+ private:
+  friend class Store;
+  class Tracker* tracker_ = nullptr;
+  std::uint64_t first_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+struct StoredStatement {
+  Uuid id;
+  std::uint64_t seq = 0;
+  std::string json;
+  bool voided = false;
+};
+
+// A consistent read of the database (a RocksDB snapshot), bounded by the consistent-through
+// watermark taken when it was opened. Not thread-safe; one per request.
+class ReadView {
+ public:
+  ~ReadView();
+  ReadView(ReadView&&) noexcept;
+  ReadView& operator=(ReadView&&) noexcept;
+
+  // Highest sequence every reader may rely on (see Store::ConsistentThrough).
+  std::uint64_t watermark() const;
+
+  Result<std::optional<StoredStatement>> GetStatement(const Uuid& id);
+  Result<bool> IsVoided(const Uuid& id);
+
+  // Visits statements in stored order within [lo, hi] (inclusive). With an index entry, only
+  // statements owning (or inheriting) it; otherwise every statement. The visitor returns false
+  // to stop. `seq` and `id` identify the statement.
+  using Visitor = std::function<bool(std::uint64_t seq, const Uuid& id)>;
+  Status ScanAll(std::uint64_t lo, std::uint64_t hi, bool ascending, const Visitor& visit);
+  Status ScanIndex(const IndexEntry& entry, std::uint64_t lo, std::uint64_t hi, bool ascending,
+                   const Visitor& visit);
+  // Whether the statement stored at `seq` owns or inherits `entry`.
+  Result<bool> HasIndexEntry(const IndexEntry& entry, std::uint64_t seq);
+
+  Result<std::optional<std::string>> Get(Family family, std::string_view key);
+  // Visits every key with `prefix` in key order; the visitor returns false to stop.
+  Status ScanPrefix(Family family, std::string_view prefix,
+                    const std::function<bool(std::string_view key, std::string_view value)>& visit);
+
+ private:
+  friend class Store;
+  struct Impl;
+  explicit ReadView(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database at options.path. Fails with a clear message when
+  // another process holds it (RocksDB's LOCK file).
+  static Result<std::unique_ptr<Store>> Open(Options options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  SequenceReservation ReserveSequence(std::uint64_t count);
+
+  // Stores statements and attachments in one durable WriteBatch. Statements whose id exists
+  // with an equal comparison form are skipped; a different one fails the whole call with 409.
+  // Duplicate ids within the call fail with 400. Voiding marks, inherited index entries
+  // (StatementRef chains, in either arrival order) and activity definitions are written in
+  // the same batch.
+  Result<AppendResult> AppendStatements(std::vector<StatementWrite> statements,
+                                        std::vector<AttachmentWrite> attachments);
+
+  // The stored sequence up to which every statement is durable and visible.
+  std::uint64_t ConsistentThrough();
+
+  ReadView Read();
+
+  // Small families: single durable writes.
+  Status Put(Family family, std::string_view key, std::string_view value);
+  Status Delete(Family family, std::string_view key);
+  Result<std::optional<std::string>> Get(Family family, std::string_view key);
+
+  // Atomic read-modify-write of one key under a per-key lock (documents, credentials). The
+  // function sees the current value (nullopt if absent) and returns the new value, nullopt to
+  // delete, or an Error to abort without writing.
+  using Mutation = std::function<Result<std::optional<std::string>>(const std::optional<std::string>& current)>;
+  Status Update(Family family, std::string_view key, const Mutation& mutate);
+
+  // Flushes memtables and syncs; called on graceful shutdown before closing.
+  Status Flush();
+
+ private:
+  friend class ReadView;
+ public:
+  struct Impl;  // defined in store.cpp only
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lrsd::store

@@ -1,0 +1,199 @@
+#include "lrsd/http.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace lrsd::http {
+
+std::string_view MethodName(Method m) {
+  switch (m) {
+    case Method::kGet: return "GET";
+    case Method::kHead: return "HEAD";
+    case Method::kPost: return "POST";
+    case Method::kPut: return "PUT";
+    case Method::kDelete: return "DELETE";
+    case Method::kOptions: return "OPTIONS";
+    case Method::kOther: break;
+  }
+  return "OTHER";
+}
+
+Method ParseMethod(std::string_view name) {
+  if (name == "GET") return Method::kGet;
+  if (name == "HEAD") return Method::kHead;
+  if (name == "POST") return Method::kPost;
+  if (name == "PUT") return Method::kPut;
+  if (name == "DELETE") return Method::kDelete;
+  if (name == "OPTIONS") return Method::kOptions;
+  return Method::kOther;
+}
+
+void Headers::Set(std::string_view name, std::string value) {
+  Remove(name);
+  fields_.emplace_back(std::string(name), std::move(value));
+}
+
+std::optional<std::string_view> Headers::Get(std::string_view name) const {
+  for (const auto& [n, v] : fields_) {
+    if (EqualsIgnoreCase(n, name)) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+void Headers::Remove(std::string_view name) {
+  std::erase_if(fields_, [&](const auto& f) { return EqualsIgnoreCase(f.first, name); });
+}
+
+std::string_view Request::Path() const {
+  std::string_view t = target;
+  return t.substr(0, t.find('?'));
+}
+
+std::string_view Request::Query() const {
+  std::string_view t = target;
+  std::size_t q = t.find('?');
+  return q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
+}
+
+namespace {
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int hi = HexDigit(text[i + 1]), lo = HexDigit(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi << 4 | lo);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3 / 2);
+  for (unsigned char c : text) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0x0F];
+    }
+  }
+  return out;
+}
+
+std::optional<Params> ParseForm(std::string_view text) {
+  Params params;
+  while (!text.empty()) {
+    std::size_t amp = text.find('&');
+    std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
+    if (pair.empty()) continue;
+    std::size_t eq = pair.find('=');
+    auto name = PercentDecode(pair.substr(0, eq));
+    auto value = PercentDecode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    if (!name || !value) return std::nullopt;
+    params.emplace_back(std::move(*name), std::move(*value));
+  }
+  return params;
+}
+
+std::optional<std::string_view> FindParam(const Params& params, std::string_view name) {
+  for (const auto& [n, v] : params) {
+    if (n == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+std::string MediaTypeOf(std::string_view content_type) {
+  std::string_view t = content_type.substr(0, content_type.find(';'));
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  return ToLowerAscii(t);
+}
+
+std::optional<std::string> MediaTypeParam(std::string_view content_type, std::string_view name) {
+  std::size_t pos = content_type.find(';');
+  while (pos != std::string_view::npos) {
+    std::string_view rest = content_type.substr(pos + 1);
+    std::size_t next = rest.find(';');
+    std::string_view param = rest.substr(0, next);
+    while (!param.empty() && (param.front() == ' ' || param.front() == '\t')) param.remove_prefix(1);
+    std::size_t eq = param.find('=');
+    if (eq != std::string_view::npos) {
+      std::string_view key = param.substr(0, eq);
+      while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+      if (EqualsIgnoreCase(key, name)) {
+        std::string_view value = param.substr(eq + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+          value = value.substr(1, value.size() - 2);
+        }
+        return std::string(value);
+      }
+    }
+    pos = next == std::string_view::npos ? std::string_view::npos : pos + 1 + next;
+  }
+  return std::nullopt;
+}
+
+Response ErrorResponse(const Error& error) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  w.Int(error.status);
+  w.Key("message");
+  std::string message = error.ToString();
+  w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
+  if (!error.path.empty()) {
+    w.Key("path");
+    w.String(error.path.c_str(), static_cast<rapidjson::SizeType>(error.path.size()));
+  }
+  if (!error.rule.empty()) {
+    w.Key("rule");
+    w.String(error.rule.c_str(), static_cast<rapidjson::SizeType>(error.rule.size()));
+  }
+  w.EndObject();
+  w.EndObject();
+  return JsonResponse(error.status, std::string(buf.GetString(), buf.GetSize()));
+}
+
+Response JsonResponse(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.headers.Set("Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+Response EmptyResponse(int status) {
+  Response r;
+  r.status = status;
+  return r;
+}
+
+}  // namespace lrsd::http

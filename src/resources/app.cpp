@@ -1,0 +1,215 @@
+// Request pipeline for everything under /xapi/: CORS, the alternate request syntax, version
+// negotiation, authentication, then the resource; common response headers on the way out.
+#include <string>
+
+#include "lrsd/resources.h"
+#include "resources/about.h"
+#include "resources/common.h"
+#include "resources/statements.h"
+
+namespace lrsd::resources {
+namespace {
+
+constexpr std::string_view kAllowMethods = "GET, HEAD, PUT, POST, DELETE, OPTIONS";
+constexpr std::string_view kAllowHeaders =
+    "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match, Accept-Language, "
+    "X-Experience-API-Hash";
+constexpr std::string_view kExposeHeaders =
+    "ETag, Last-Modified, X-Experience-API-Version, X-Experience-API-Consistent-Through, Content-Type, Location";
+
+// Form fields the alternate request syntax treats as headers (Communication 1.3).
+constexpr std::string_view kFormHeaders[] = {"Authorization", "X-Experience-API-Version", "Content-Type",
+                                             "Content-Length", "If-Match", "If-None-Match"};
+
+enum class Route { kNone, kStatements, kAbout };
+
+Route RouteOf(std::string_view path, std::string_view base) {
+  if (!path.starts_with(base)) return Route::kNone;
+  path.remove_prefix(base.size());
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  if (path == "/statements") return Route::kStatements;
+  if (path == "/about") return Route::kAbout;
+  return Route::kNone;
+}
+
+}  // namespace
+
+struct App::Impl {
+  store::Store& store;
+  auth::Authenticator& auth;
+  Config config;
+  Services services{store, auth, config};
+
+  Impl(store::Store& s, auth::Authenticator& a, Config c) : store(s), auth(a), config(std::move(c)) {}
+
+  bool OriginAllowed(std::string_view origin) const {
+    if (config.cors_origins == "*") return true;
+    std::string_view list = config.cors_origins;
+    while (!list.empty()) {
+      std::size_t comma = list.find(',');
+      std::string_view item = list.substr(0, comma);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (item == origin) return true;
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+    return false;
+  }
+
+  void AddCors(const http::Request& request, http::Response& response) const {
+    auto origin = request.headers.Get("Origin");
+    if (!origin || !OriginAllowed(*origin)) return;
+    response.headers.Set("Access-Control-Allow-Origin", std::string(*origin));
+    response.headers.Set("Vary", "Origin");
+    response.headers.Set("Access-Control-Expose-Headers", std::string(kExposeHeaders));
+  }
+
+  http::Response Preflight(const http::Request& request) const {
+    http::Response r = http::EmptyResponse(204);
+    r.headers.Set("Allow", std::string(kAllowMethods));
+    if (auto origin = request.headers.Get("Origin"); origin && OriginAllowed(*origin)) {
+      r.headers.Set("Access-Control-Allow-Methods", std::string(kAllowMethods));
+      auto requested = request.headers.Get("Access-Control-Request-Headers");
+      r.headers.Set("Access-Control-Allow-Headers", requested ? std::string(*requested) : std::string(kAllowHeaders));
+      r.headers.Set("Access-Control-Max-Age", "86400");
+    }
+    return r;
+  }
+
+  // Rewrites a 1.0.x alternate-syntax request (POST ?method=X with a form body) into the
+  // request it stands for. `params` receives the form's non-header fields.
+  Status ApplyAlternateSyntax(http::Request& request, http::Params& params, bool& applied) const {
+    auto query = http::ParseForm(request.Query());
+    if (!query) return Error::BadRequest("query string", "XAPI-00012", "malformed query string");
+    auto method = http::FindParam(*query, "method");
+    if (!method) {
+      params = std::move(*query);
+      return OkStatus();
+    }
+    applied = true;
+    if (request.method != http::Method::kPost) {
+      return Error::BadRequest("parameter method", "XAPI-00336", "the alternate request syntax is issued as a POST");
+    }
+    if (query->size() != 1) {
+      return Error::BadRequest("query string", "XAPI-00336",
+                               "under the alternate request syntax the query string holds only method");
+    }
+    http::Method target = http::ParseMethod(*method);
+    if (target == http::Method::kOther || target == http::Method::kOptions || target == http::Method::kHead) {
+      return Error::BadRequest("parameter method", "XAPI-00336", "unsupported method " + std::string(*method));
+    }
+    auto content_type = request.headers.Get("Content-Type");
+    if (!content_type || http::MediaTypeOf(*content_type) != "application/x-www-form-urlencoded") {
+      return Error::BadRequest("header Content-Type", "XAPI-00336",
+                               "the alternate request syntax sends application/x-www-form-urlencoded");
+    }
+    auto form = http::ParseForm(request.body);
+    if (!form) return Error::BadRequest("body", "XAPI-00336", "malformed form body");
+    std::string content;
+    params.clear();
+    for (auto& [name, value] : *form) {
+      bool is_header = false;
+      for (std::string_view h : kFormHeaders) {
+        if (EqualsIgnoreCase(name, h)) {
+          is_header = true;
+          if (!EqualsIgnoreCase(name, "Content-Length")) request.headers.Set(h, value);
+        }
+      }
+      if (is_header) continue;
+      if (name == "content") {
+        content = std::move(value);
+      } else {
+        params.emplace_back(std::move(name), std::move(value));
+      }
+    }
+    if (EqualsIgnoreCase(request.headers.Get("Content-Type").value_or(""), "application/x-www-form-urlencoded")) {
+      // The form itself is not the content type of the request it carries.
+      request.headers.Set("Content-Type", "application/json");
+    }
+    request.method = target;
+    request.method_name = std::string(http::MethodName(target));
+    request.body = std::move(content);
+    return OkStatus();
+  }
+
+  http::Response Dispatch(http::Request& request, std::string& version_header) {
+    Route route = RouteOf(request.Path(), config.base_path);
+    if (route == Route::kNone) return http::ErrorResponse(Error::NotFound("no such resource: " + std::string(request.Path())));
+
+    http::Params params;
+    bool alternate = false;
+    Status alt = ApplyAlternateSyntax(request, params, alternate);
+
+    // Version: every resource but About names one (XAPI-00321/00331).
+    auto header = request.headers.Get("X-Experience-API-Version");
+    std::optional<xapi::Version> version;
+    if (header) {
+      auto parsed = xapi::ParseVersionHeader(*header);
+      if (parsed.ok()) {
+        version = *parsed;
+        version_header = std::string(xapi::VersionString(*version));
+      }
+    }
+    if (!alt.ok()) return http::ErrorResponse(alt.error());
+    if (version == xapi::Version::k2_0 && alternate) {
+      return http::ErrorResponse(
+          Error::BadRequest("parameter method", "XAPI-00336", "xAPI 2.0 has no alternate request syntax"));
+    }
+
+    if (route == Route::kAbout) {
+      if (request.method != http::Method::kGet && request.method != http::Method::kHead) {
+        return http::ErrorResponse(Error{405, {}, {}, "the about resource answers GET and HEAD"});
+      }
+      http::Response r = HandleAbout(params);
+      r.head_only = request.method == http::Method::kHead;
+      return r;
+    }
+
+    auto principal = auth.Authenticate(request.headers.Get("Authorization"));
+    if (!principal.ok()) {
+      http::Response r = http::ErrorResponse(principal.error());
+      if (r.status == 401) r.headers.Set("WWW-Authenticate", "Basic realm=\"lrsd\"");
+      return r;
+    }
+    if (!header) {
+      return http::ErrorResponse(
+          Error::BadRequest("header X-Experience-API-Version", "XAPI-00331", "this resource requires the header"));
+    }
+    if (!version) {
+      return http::ErrorResponse(Error::BadRequest("header X-Experience-API-Version", "XAPI-00331",
+                                                   "unsupported version '" + std::string(*header) +
+                                                       "' (this LRS speaks 1.0.x and 2.0.x)"));
+    }
+
+    Context ctx{request, std::move(params), *version, std::move(*principal), request.method == http::Method::kHead};
+    http::Response r;
+    switch (route) {
+      case Route::kStatements:
+        r = HandleStatements(services, ctx);
+        break;
+      default:
+        r = http::ErrorResponse(Error::NotFound("no such resource"));
+    }
+    if (ctx.head) r.head_only = true;
+    return r;
+  }
+};
+
+App::App(store::Store& store, auth::Authenticator& auth, Config config)
+    : impl_(std::make_unique<Impl>(store, auth, std::move(config))) {}
+App::~App() = default;
+
+http::Response App::Handle(http::Request& request) {
+  if (request.method == http::Method::kOptions) {
+    http::Response r = impl_->Preflight(request);
+    impl_->AddCors(request, r);
+    return r;
+  }
+  std::string version_header = std::string(xapi::VersionString(impl_->config.default_version));
+  http::Response r = impl_->Dispatch(request, version_header);
+  r.headers.Set("X-Experience-API-Version", version_header);
+  impl_->AddCors(request, r);
+  return r;
+}
+
+}  // namespace lrsd::resources

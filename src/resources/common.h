@@ -1,0 +1,48 @@
+// Shared by the resource handlers: the per-request context and small helpers for parameters,
+// JSON bodies and responses.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lrsd/auth.h"
+#include "lrsd/http.h"
+#include "lrsd/resources.h"
+#include "lrsd/store.h"
+#include "lrsd/xapi.h"
+
+namespace lrsd::resources {
+
+// The long-lived services every handler may use. Owned by main, outlive every request.
+struct Services {
+  store::Store& store;
+  auth::Authenticator& auth;
+  const Config& config;
+};
+
+// One request, after routing, version negotiation and authentication.
+struct Context {
+  http::Request& request;
+  http::Params params;           // query parameters (form fields under the alternate syntax)
+  xapi::Version version;
+  std::shared_ptr<const auth::Principal> principal;
+  bool head = false;             // HEAD: answer as GET without a body
+};
+
+// 400 unless every parameter is one of `allowed` (exact case: xAPI parameters are
+// case-sensitive, XAPI-00324/00325) and none is repeated.
+Status CheckParams(const http::Params& params, std::initializer_list<std::string_view> allowed);
+
+// "true"/"false" only (JSON booleans, Communication 2.1.3); absent gives `fallback`.
+Result<bool> BoolParam(const http::Params& params, std::string_view name, bool fallback);
+
+// Parses a JSON body: UTF-8 validated, full-precision numbers, iterative (no recursion), and at
+// most `max_depth` levels deep (checked without recursion). `what` names it in errors.
+Status ParseJson(std::string_view text, xapi::JsonDocument& doc, std::size_t max_depth, std::string_view what);
+
+// 403 unless the principal's scopes allow `access`.
+Status Require(const Context& ctx, auth::Access access);
+
+}  // namespace lrsd::resources

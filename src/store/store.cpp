@@ -1,0 +1,579 @@
+#include "lrsd/store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/options_util.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "store/keys.h"
+#include "store/tracker.h"
+
+namespace lrsd::store {
+namespace {
+
+// Column families. The order is the order of handles_.
+enum Cf : std::size_t {
+  kDefault = 0,    // meta
+  kStatements,     // uuid -> statement record
+  kSpine,          // seq -> uuid: stored order, the spine of every query
+  kIndex,          // kind|hash(key)|seq -> uuid|key
+  kVoided,         // target uuid -> voiding uuid
+  kRefs,           // target uuid|referrer seq -> referrer uuid (StatementRef edges)
+  kCredentials,
+  kActivities,
+  kAgents,
+  kDocuments,
+  kAttachments,
+  kCfCount
+};
+constexpr std::array<const char*, kCfCount> kCfNames = {
+    "default", "statements", "spine", "index", "voided", "refs",
+    "credentials", "activities", "agents", "documents", "attachments"};
+
+Cf FamilyCf(Family f) {
+  switch (f) {
+    case Family::kMeta: return kDefault;
+    case Family::kCredentials: return kCredentials;
+    case Family::kActivities: return kActivities;
+    case Family::kAgents: return kAgents;
+    case Family::kDocuments: return kDocuments;
+    case Family::kAttachments: return kAttachments;
+  }
+  return kDefault;
+}
+
+Error FromRocks(const rocksdb::Status& s, std::string_view what) {
+  std::string message = std::string(what) + ": " + s.ToString();
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Error::Unavailable(std::move(message));
+  return Error::Internal(std::move(message));
+}
+
+constexpr std::size_t kLockStripes = 4096;
+constexpr int kMaxRefDepth = 16;
+// Bounds the work one statement may trigger when it is the late-arriving target of others.
+constexpr std::size_t kMaxLateReferrers = 10000;
+
+}  // namespace
+
+// ---- Sequence tracker -------------------------------------------------------------------------
+std::pair<std::uint64_t, std::uint64_t> Tracker::Reserve(std::uint64_t count) {
+  std::lock_guard lock(mu_);
+  std::uint64_t now = static_cast<std::uint64_t>(NowMicros());
+  std::uint64_t first = std::max(now, last_ + 1);
+  last_ = first + count - 1;
+  in_flight_.insert(first);
+  return {first, count};
+}
+
+void Tracker::Release(std::uint64_t first) {
+  std::lock_guard lock(mu_);
+  in_flight_.erase(first);
+}
+
+std::uint64_t Tracker::Watermark() {
+  std::lock_guard lock(mu_);
+  if (!in_flight_.empty()) return *in_flight_.begin() - 1;
+  // Nothing in flight: everything up to now is visible, and every later reservation will be
+  // above `now` because it starts after last_.
+  last_ = std::max(last_, static_cast<std::uint64_t>(NowMicros()));
+  return last_;
+}
+
+void Tracker::Observe(std::uint64_t seq) {
+  std::lock_guard lock(mu_);
+  last_ = std::max(last_, seq);
+}
+
+SequenceReservation::SequenceReservation(SequenceReservation&& other) noexcept
+    : tracker_(std::exchange(other.tracker_, nullptr)), first_(other.first_), count_(other.count_) {}
+
+SequenceReservation& SequenceReservation::operator=(SequenceReservation&& other) noexcept {
+  if (this != &other) {
+    if (tracker_) tracker_->Release(first_);
+    tracker_ = std::exchange(other.tracker_, nullptr);
+    first_ = other.first_;
+    count_ = other.count_;
+  }
+  return *this;
+}
+
+SequenceReservation::~SequenceReservation() {
+  if (tracker_) tracker_->Release(first_);
+}
+
+// ---- Store ------------------------------------------------------------------------------------
+struct Store::Impl {
+  Options options;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::WriteOptions write_options;
+  Tracker tracker;
+  std::array<std::mutex, kLockStripes> stripes;
+
+  ~Impl() {
+    if (db) {
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      db->Close().PermitUncheckedError();
+    }
+  }
+
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles[c]; }
+
+  // Locks a set of stripes in ascending order (deadlock-free), unlocking on destruction.
+  class StripeLocks {
+   public:
+    StripeLocks(Impl& impl, std::vector<std::size_t> stripes) : impl_(impl), stripes_(std::move(stripes)) {
+      std::sort(stripes_.begin(), stripes_.end());
+      stripes_.erase(std::unique(stripes_.begin(), stripes_.end()), stripes_.end());
+      for (auto s : stripes_) impl_.stripes[s].lock();
+    }
+    ~StripeLocks() {
+      for (auto it = stripes_.rbegin(); it != stripes_.rend(); ++it) impl_.stripes[*it].unlock();
+    }
+
+   private:
+    Impl& impl_;
+    std::vector<std::size_t> stripes_;
+  };
+  static std::size_t Stripe(std::string_view key) { return Hash64(key) % kLockStripes; }
+
+  Result<std::optional<std::string>> GetRaw(Cf c, std::string_view key, const rocksdb::Snapshot* snap = nullptr) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap;
+    rocksdb::PinnableSlice value;
+    auto s = db->Get(ro, cf(c), rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "read");
+    return std::optional<std::string>(value.ToString());
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(Options options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->write_options.sync = impl->options.sync;
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  db_options.bytes_per_sync = 1 << 20;
+  db_options.keep_log_file_num = 5;
+  db_options.max_total_wal_size = 256u << 20;
+  db_options.enable_pipelined_write = true;
+
+  auto cache = rocksdb::NewLRUCache(impl->options.block_cache_bytes);
+  auto table_options = [&](int bloom_bits) {
+    rocksdb::BlockBasedTableOptions t;
+    t.block_cache = cache;
+    t.cache_index_and_filter_blocks = true;
+    t.pin_l0_filter_and_index_blocks_in_cache = true;
+    t.format_version = 5;
+    if (bloom_bits > 0) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(bloom_bits));
+    return rocksdb::NewBlockBasedTableFactory(t);
+  };
+  auto supported = rocksdb::GetSupportedCompressions();
+  auto has = [&](rocksdb::CompressionType c) { return std::find(supported.begin(), supported.end(), c) != supported.end(); };
+  rocksdb::CompressionType compression = has(rocksdb::kLZ4Compression) ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+  rocksdb::CompressionType bottom = has(rocksdb::kZSTD) ? rocksdb::kZSTD : compression;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (std::size_t i = 0; i < kCfCount; ++i) {
+    rocksdb::ColumnFamilyOptions o;
+    o.compression = compression;
+    o.bottommost_compression = bottom;
+    o.level_compaction_dynamic_level_bytes = true;
+    o.table_factory.reset(table_options(10));
+    if (i == kIndex) {
+      // Scans stay within one (kind, key hash) prefix; the prefix bloom makes them cheap.
+      o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(keys::kIndexPrefixSize));
+      o.memtable_prefix_bloom_size_ratio = 0.05;
+    } else if (i == kRefs) {
+      o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(16));
+      o.memtable_prefix_bloom_size_ratio = 0.05;
+    }
+    descriptors.emplace_back(kCfNames[i], o);
+  }
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_options, impl->options.path, descriptors, &impl->handles, &raw);
+  if (!s.ok()) {
+    std::string text = s.ToString();
+    if (text.find("LOCK") != std::string::npos || text.find("lock") != std::string::npos) {
+      return Error::Unavailable("the data directory " + impl->options.path +
+                                " is in use by another lrsd process (RocksDB holds its LOCK file); "
+                                "stop that process first");
+    }
+    return FromRocks(s, "open " + impl->options.path);
+  }
+  impl->db.reset(raw);
+
+  // Sequences continue above the last stored statement even if the clock went backwards.
+  {
+    std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions(), impl->cf(kSpine)));
+    it->SeekToLast();
+    if (it->Valid()) impl->tracker.Observe(ReadBigEndian64(std::string_view(it->key().data(), it->key().size())));
+    if (!it->status().ok()) return FromRocks(it->status(), "read spine");
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+SequenceReservation Store::ReserveSequence(std::uint64_t count) {
+  SequenceReservation r;
+  auto [first, n] = impl_->tracker.Reserve(std::max<std::uint64_t>(count, 1));
+  r.tracker_ = &impl_->tracker;
+  r.first_ = first;
+  r.count_ = n;
+  return r;
+}
+
+std::uint64_t Store::ConsistentThrough() { return impl_->tracker.Watermark(); }
+
+Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> statements,
+                                             std::vector<AttachmentWrite> attachments) {
+  Impl& im = *impl_;
+  AppendResult result;
+  result.stored.assign(statements.size(), false);
+
+  // Same id twice in one request is a client error whatever the contents.
+  std::unordered_map<std::string, std::size_t> batch_index;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    std::string key(UuidBytes(statements[i].id));
+    if (!batch_index.emplace(key, i).second) {
+      return Error::BadRequest("statement[" + std::to_string(i) + "].id", "XAPI-00026",
+                               "the same statement id appears twice in one request");
+    }
+  }
+
+  // Lock every id we read or write: the statements, their StatementRef targets, and the
+  // activities whose canonical definitions we merge.
+  std::vector<std::size_t> stripes;
+  for (const auto& s : statements) {
+    stripes.push_back(Impl::Stripe(UuidBytes(s.id)));
+    if (s.ref_target) stripes.push_back(Impl::Stripe(UuidBytes(*s.ref_target)));
+    for (const auto& [activity, def] : s.activity_definitions) stripes.push_back(Impl::Stripe("a:" + activity));
+  }
+  Impl::StripeLocks locks(im, std::move(stripes));
+
+  // Conflicts: an existing id with a different statement fails the whole request.
+  std::vector<bool> skip(statements.size(), false);
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    auto existing = im.GetRaw(kStatements, UuidBytes(statements[i].id));
+    if (!existing.ok()) return std::move(existing).error();
+    if (!existing->has_value()) continue;
+    auto header = keys::DecodeRecordHeader(**existing);
+    if (!header) return Error::Internal("corrupt statement record");
+    if (header->comparison_hash == keys::ComparisonHash(statements[i].comparison)) {
+      skip[i] = true;
+    } else {
+      return Error::Conflict("statement " + FormatUuid(statements[i].id) +
+                             " already exists with different content; statements are immutable");
+    }
+  }
+
+  // Records already known (in this batch or stored): needed to follow StatementRef chains.
+  struct Known {
+    std::uint64_t seq;
+    std::vector<IndexEntry> own_keys;
+    std::optional<Uuid> ref_target;
+    bool is_voiding;
+  };
+  std::unordered_map<std::string, std::optional<Known>> known;
+  auto lookup = [&](const Uuid& id) -> Result<const Known*> {
+    std::string key(UuidBytes(id));
+    if (auto it = batch_index.find(key); it != batch_index.end() && !skip[it->second]) {
+      const auto& s = statements[it->second];
+      auto [pos, _] = known.try_emplace(key, Known{s.seq, s.keys, s.ref_target, s.voids.has_value()});
+      return &*pos->second;
+    }
+    if (auto it = known.find(key); it != known.end()) return it->second ? &*it->second : nullptr;
+    auto raw = im.GetRaw(kStatements, key);
+    if (!raw.ok()) return std::move(raw).error();
+    if (!raw->has_value()) {
+      known.emplace(key, std::nullopt);
+      return static_cast<const Known*>(nullptr);
+    }
+    auto header = keys::DecodeRecordHeader(**raw);
+    if (!header) return Error::Internal("corrupt statement record");
+    auto [pos, _] = known.emplace(key, Known{header->seq, std::move(header->keys), header->ref_target, header->voids});
+    return &*pos->second;
+  };
+  // Own keys of `id` and of every statement its StatementRef chain reaches.
+  auto chain_keys = [&](const Uuid& start, std::vector<IndexEntry>& out) -> Status {
+    std::optional<Uuid> next = start;
+    for (int depth = 0; next && depth < kMaxRefDepth; ++depth) {
+      auto k = lookup(*next);
+      if (!k.ok()) return std::move(k).error();
+      if (!*k) break;
+      for (const auto& e : (*k)->own_keys) {
+        if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
+      }
+      next = (*k)->ref_target;
+    }
+    return OkStatus();
+  };
+
+  rocksdb::WriteBatch batch;
+  auto put_index = [&](const IndexEntry& e, std::uint64_t seq, const Uuid& id) {
+    std::string k = keys::IndexKey(e.kind, e.key, seq);
+    std::string v = keys::IndexValue(id, e.key);
+    batch.Put(im.cf(kIndex), k, v);
+  };
+  std::map<std::string, std::string> activity_defs;  // merged within this batch
+
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    if (skip[i]) continue;
+    const StatementWrite& s = statements[i];
+    std::string id_key(UuidBytes(s.id));
+    batch.Put(im.cf(kStatements), id_key, keys::EncodeRecord(s));
+    batch.Put(im.cf(kSpine), keys::SeqKey(s.seq), id_key);
+
+    std::vector<IndexEntry> entries = s.keys;
+    if (s.ref_target) {
+      // A statement targeting another matches every filter its target (chain) matches.
+      if (auto st = chain_keys(*s.ref_target, entries); !st.ok()) return st.error();
+      batch.Put(im.cf(kRefs), keys::RefKey(*s.ref_target, s.seq), id_key);
+    }
+    for (const auto& e : entries) put_index(e, s.seq, s.id);
+
+    if (s.voids) {
+      // A voiding statement that targets a voiding statement is ignored (Data 2.3.2).
+      auto target = lookup(*s.voids);
+      if (!target.ok()) return std::move(target).error();
+      if (!*target || !(*target)->is_voiding) batch.Put(im.cf(kVoided), UuidBytes(*s.voids), id_key);
+    }
+
+    // Statements stored earlier that target this one (it arrived late) inherit its keys.
+    std::vector<IndexEntry> inherited;
+    if (auto st = chain_keys(s.id, inherited); !st.ok()) return st.error();
+    std::vector<std::pair<std::uint64_t, Uuid>> frontier = {{s.seq, s.id}};
+    std::unordered_set<std::string> visited = {id_key};
+    std::size_t visits = 0;
+    for (int depth = 0; depth < kMaxRefDepth && !frontier.empty(); ++depth) {
+      std::vector<std::pair<std::uint64_t, Uuid>> next;
+      for (const auto& [seq, target] : frontier) {
+        rocksdb::ReadOptions ro;
+        ro.prefix_same_as_start = true;
+        std::unique_ptr<rocksdb::Iterator> it(im.db->NewIterator(ro, im.cf(kRefs)));
+        std::string prefix(UuidBytes(target));
+        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && visits < kMaxLateReferrers; it->Next()) {
+          std::uint64_t ref_seq = ReadBigEndian64(std::string_view(it->key().data() + 16, 8));
+          Uuid ref_id;
+          std::memcpy(ref_id.data(), it->value().data(), std::min<std::size_t>(16, it->value().size()));
+          if (!visited.insert(std::string(UuidBytes(ref_id))).second) continue;
+          for (const auto& e : inherited) put_index(e, ref_seq, ref_id);
+          next.emplace_back(ref_seq, ref_id);
+          ++visits;
+        }
+        if (!it->status().ok()) return FromRocks(it->status(), "read refs");
+      }
+      frontier = std::move(next);
+    }
+
+    for (const auto& [activity, def] : s.activity_definitions) {
+      auto it = activity_defs.find(activity);
+      if (it == activity_defs.end()) {
+        auto existing = im.GetRaw(kActivities, activity);
+        if (!existing.ok()) return std::move(existing).error();
+        it = activity_defs.emplace(activity, existing->value_or(std::string())).first;
+      }
+      it->second = im.options.merge_activity ? im.options.merge_activity(it->second, def) : def;
+    }
+    result.stored[i] = true;
+  }
+  for (const auto& [activity, def] : activity_defs) batch.Put(im.cf(kActivities), activity, def);
+  for (const auto& a : attachments) batch.Put(im.cf(kAttachments), a.sha2, a.content);
+
+  if (batch.Count() == 0) return result;
+  auto s = im.db->Write(im.write_options, &batch);
+  if (!s.ok()) return FromRocks(s, "write statements");
+  return result;
+}
+
+Status Store::Put(Family family, std::string_view key, std::string_view value) {
+  auto s = impl_->db->Put(impl_->write_options, impl_->cf(FamilyCf(family)), rocksdb::Slice(key.data(), key.size()),
+                          rocksdb::Slice(value.data(), value.size()));
+  if (!s.ok()) return FromRocks(s, "write");
+  return OkStatus();
+}
+
+Status Store::Delete(Family family, std::string_view key) {
+  auto s = impl_->db->Delete(impl_->write_options, impl_->cf(FamilyCf(family)), rocksdb::Slice(key.data(), key.size()));
+  if (!s.ok()) return FromRocks(s, "delete");
+  return OkStatus();
+}
+
+Result<std::optional<std::string>> Store::Get(Family family, std::string_view key) {
+  return impl_->GetRaw(FamilyCf(family), key);
+}
+
+Status Store::Update(Family family, std::string_view key, const Mutation& mutate) {
+  std::string lock_key(1, static_cast<char>('0' + static_cast<int>(family)));
+  lock_key.append(key);
+  Impl::StripeLocks locks(*impl_, {Impl::Stripe(lock_key)});
+  auto current = impl_->GetRaw(FamilyCf(family), key);
+  if (!current.ok()) return std::move(current).error();
+  auto next = mutate(*current);
+  if (!next.ok()) return std::move(next).error();
+  if (next->has_value()) return Put(family, key, **next);
+  if (current->has_value()) return Delete(family, key);
+  return OkStatus();
+}
+
+Status Store::Flush() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  auto s = impl_->db->Flush(fo, impl_->handles);
+  if (!s.ok()) return FromRocks(s, "flush");
+  s = impl_->db->SyncWAL();
+  if (!s.ok()) return FromRocks(s, "sync wal");
+  return OkStatus();
+}
+
+// ---- ReadView ---------------------------------------------------------------------------------
+struct ReadView::Impl {
+  Store::Impl* store = nullptr;
+  const rocksdb::Snapshot* snapshot = nullptr;
+  std::uint64_t watermark = 0;
+
+  ~Impl() {
+    if (snapshot) store->db->ReleaseSnapshot(snapshot);
+  }
+  rocksdb::ReadOptions Options() const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    return ro;
+  }
+};
+
+ReadView Store::Read() {
+  auto impl = std::make_unique<ReadView::Impl>();
+  impl->store = impl_.get();
+  // Watermark first: everything at or below it is already written, so the snapshot taken
+  // afterwards contains it.
+  impl->watermark = impl_->tracker.Watermark();
+  impl->snapshot = impl_->db->GetSnapshot();
+  return ReadView(std::move(impl));
+}
+
+ReadView::ReadView(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ReadView::~ReadView() = default;
+ReadView::ReadView(ReadView&&) noexcept = default;
+ReadView& ReadView::operator=(ReadView&&) noexcept = default;
+
+std::uint64_t ReadView::watermark() const { return impl_->watermark; }
+
+Result<std::optional<StoredStatement>> ReadView::GetStatement(const Uuid& id) {
+  auto raw = impl_->store->GetRaw(kStatements, UuidBytes(id), impl_->snapshot);
+  if (!raw.ok()) return std::move(raw).error();
+  if (!raw->has_value()) return std::optional<StoredStatement>();
+  auto header = keys::DecodeRecordHeader(**raw);
+  if (!header) return Error::Internal("corrupt statement record");
+  if (header->seq > impl_->watermark) return std::optional<StoredStatement>();
+  StoredStatement out;
+  out.id = id;
+  out.seq = header->seq;
+  out.json = (*raw)->substr(header->json_offset);
+  auto voided = IsVoided(id);
+  if (!voided.ok()) return std::move(voided).error();
+  out.voided = *voided;
+  return std::optional<StoredStatement>(std::move(out));
+}
+
+Result<bool> ReadView::IsVoided(const Uuid& id) {
+  auto raw = impl_->store->GetRaw(kVoided, UuidBytes(id), impl_->snapshot);
+  if (!raw.ok()) return std::move(raw).error();
+  return raw->has_value();
+}
+
+namespace {
+// Iterates [lower, upper) in either direction.
+template <class Fn>
+Status Iterate(rocksdb::DB* db, rocksdb::ReadOptions ro, rocksdb::ColumnFamilyHandle* cf,
+               const std::string& lower, const std::string& upper, bool ascending, Fn&& fn) {
+  rocksdb::Slice lo(lower), up(upper);
+  ro.iterate_lower_bound = &lo;
+  ro.iterate_upper_bound = &up;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, cf));
+  if (ascending) {
+    for (it->Seek(lo); it->Valid(); it->Next()) {
+      if (!fn(it->key(), it->value())) break;
+    }
+  } else {
+    for (it->SeekToLast(); it->Valid(); it->Prev()) {
+      if (!fn(it->key(), it->value())) break;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scan");
+  return OkStatus();
+}
+}  // namespace
+
+Status ReadView::ScanAll(std::uint64_t lo, std::uint64_t hi, bool ascending, const Visitor& visit) {
+  hi = std::min(hi, impl_->watermark);
+  if (lo > hi) return OkStatus();
+  return Iterate(impl_->store->db.get(), impl_->Options(), impl_->store->cf(kSpine), keys::SeqKey(lo),
+                 keys::SeqKey(hi + 1), ascending, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+                   Uuid id{};
+                   std::memcpy(id.data(), v.data(), std::min<std::size_t>(16, v.size()));
+                   return visit(ReadBigEndian64(std::string_view(k.data(), k.size())), id);
+                 });
+}
+
+Status ReadView::ScanIndex(const IndexEntry& entry, std::uint64_t lo, std::uint64_t hi, bool ascending,
+                           const Visitor& visit) {
+  hi = std::min(hi, impl_->watermark);
+  if (lo > hi) return OkStatus();
+  auto ro = impl_->Options();
+  ro.prefix_same_as_start = true;
+  return Iterate(impl_->store->db.get(), ro, impl_->store->cf(kIndex), keys::IndexKey(entry.kind, entry.key, lo),
+                 keys::IndexKey(entry.kind, entry.key, hi + 1), ascending,
+                 [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+                   std::string_view value(v.data(), v.size());
+                   // The key holds a hash of the index key; the value holds the key itself.
+                   if (value.size() < 16 || value.substr(16) != entry.key) return true;
+                   Uuid id{};
+                   std::memcpy(id.data(), value.data(), 16);
+                   return visit(ReadBigEndian64(std::string_view(k.data() + keys::kIndexPrefixSize, 8)), id);
+                 });
+}
+
+Result<bool> ReadView::HasIndexEntry(const IndexEntry& entry, std::uint64_t seq) {
+  auto raw = impl_->store->GetRaw(kIndex, keys::IndexKey(entry.kind, entry.key, seq), impl_->snapshot);
+  if (!raw.ok()) return std::move(raw).error();
+  return raw->has_value() && (*raw)->size() >= 16 && std::string_view(**raw).substr(16) == entry.key;
+}
+
+Result<std::optional<std::string>> ReadView::Get(Family family, std::string_view key) {
+  return impl_->store->GetRaw(FamilyCf(family), key, impl_->snapshot);
+}
+
+Status ReadView::ScanPrefix(Family family, std::string_view prefix,
+                            const std::function<bool(std::string_view, std::string_view)>& visit) {
+  auto ro = impl_->Options();
+  std::unique_ptr<rocksdb::Iterator> it(impl_->store->db->NewIterator(ro, impl_->store->cf(FamilyCf(family))));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (!k.starts_with(prefix)) break;
+    if (!visit(k, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scan");
+  return OkStatus();
+}
+
+}  // namespace lrsd::store

@@ -1,0 +1,29 @@
+// Hands out stored sequence numbers and knows which are still being written, so that
+// consistent-through never claims a statement that is not yet visible.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <set>
+#include <utility>
+
+namespace lrsd::store {
+
+class Tracker {
+ public:
+  // A block of `count` sequence numbers, strictly above every earlier one and >= now (µs).
+  std::pair<std::uint64_t, std::uint64_t> Reserve(std::uint64_t count);
+  // The block starting at `first` is written (or abandoned).
+  void Release(std::uint64_t first);
+  // Every sequence at or below this is either stored and visible or will never be used.
+  std::uint64_t Watermark();
+  // Raises the floor (on open: the last stored sequence).
+  void Observe(std::uint64_t seq);
+
+ private:
+  std::mutex mu_;
+  std::uint64_t last_ = 0;
+  std::set<std::uint64_t> in_flight_;
+};
+
+}  // namespace lrsd::store
