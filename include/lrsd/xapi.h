@@ -108,6 +108,10 @@ std::optional<Uuid> VoidedTarget(const JsonValue& statement);
 // The StatementRef target of the object, if any (voiding or not).
 std::optional<Uuid> StatementRefTarget(const JsonValue& statement);
 
+// Normalises a validated statement in place the way the LRS stores it: single context
+// activities become one-element arrays (Data 2.4.6.2), in SubStatements too.
+void NormalizeStatement(JsonValue& statement, JsonAllocator& alloc);
+
 // A canonical serialization of what makes two statements "the same" (xAPI 2.0 statement
 // comparison): keys sorted, `id`, `stored`, `authority`, `version` ignored, timestamps
 // normalised to UTC, group member order ignored. Equal strings mean equal statements.

@@ -122,7 +122,7 @@ struct App::Impl {
         params.emplace_back(std::move(name), std::move(value));
       }
     }
-    if (EqualsIgnoreCase(request.headers.Get("Content-Type").value_or(""), "application/x-www-form-urlencoded")) {
+    if (http::MediaTypeOf(request.headers.Get("Content-Type").value_or("")) == "application/x-www-form-urlencoded") {
       // The form itself is not the content type of the request it carries.
       request.headers.Set("Content-Type", "application/json");
     }

@@ -99,7 +99,7 @@ Status CheckAttachments(const Context& ctx, const std::vector<xapi::JsonValue*>&
       return Error::BadRequest(where, "XAPI-00132", "an attachment part needs an X-Experience-API-Hash header");
     }
     auto encoding = part.headers.Get("Content-Transfer-Encoding");
-    if (ctx.version == xapi::Version::k1_0 && (!encoding || !EqualsIgnoreCase(*encoding, "binary"))) {
+    if (!encoding || !EqualsIgnoreCase(*encoding, "binary")) {
       return Error::BadRequest(where, "XAPI-00135", "an attachment part needs Content-Transfer-Encoding: binary");
     }
     std::string sha2 = ToLowerAscii(*hash);
@@ -178,6 +178,7 @@ Status StoreStatements(const Services& svc, Context& ctx, Body& body, std::vecto
   for (std::size_t i = 0; i < statements.size(); ++i) {
     xapi::JsonValue& s = *statements[i];
     store::StatementWrite w;
+    xapi::NormalizeStatement(s, alloc);
     // What the client sent decides sameness, before the LRS fills anything in.
     w.comparison = xapi::ComparisonForm(s);
     w.seq = reservation.first() + i;

@@ -226,7 +226,7 @@ void IdsActor(JsonValue& actor) {
 }
 
 void IdsActivity(JsonValue& activity) {
-  if (activity.IsObject()) RetainMembers(activity, {"objectType", "id"});
+  if (activity.IsObject()) RetainMembers(activity, {"id"});  // objectType "Activity" is the default
 }
 
 void IdsContext(JsonValue& ctx) {
@@ -403,6 +403,24 @@ std::optional<Uuid> VoidedTarget(const JsonValue& statement) {
   const JsonValue* verb = Member(statement, "verb");
   if (!verb || StringMember(*verb, "id") != kVoidedVerb) return std::nullopt;
   return StatementRefTarget(statement);
+}
+
+void NormalizeStatement(JsonValue& statement, JsonAllocator& alloc) {
+  if (!statement.IsObject()) return;
+  if (auto ctx = statement.FindMember("context"); ctx != statement.MemberEnd() && ctx->value.IsObject()) {
+    if (auto ca = ctx->value.FindMember("contextActivities"); ca != ctx->value.MemberEnd() && ca->value.IsObject()) {
+      for (auto& kv : ca->value.GetObject()) {
+        if (kv.value.IsObject()) {
+          JsonValue array(rapidjson::kArrayType);
+          array.PushBack(kv.value, alloc);  // moves the activity into the array
+          kv.value = array;
+        }
+      }
+    }
+  }
+  if (auto object = statement.FindMember("object"); object != statement.MemberEnd() && object->value.IsObject()) {
+    if (StringMember(object->value, "objectType") == "SubStatement") NormalizeStatement(object->value, alloc);
+  }
 }
 
 std::string ComparisonForm(const JsonValue& statement) { return CanonicalString(statement, 0, {}); }
