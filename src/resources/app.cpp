@@ -206,7 +206,13 @@ http::Response App::Handle(http::Request& request) {
     return r;
   }
   std::string version_header = std::string(xapi::VersionString(impl_->config.default_version));
+  const bool statements = RouteOf(request.Path(), impl_->config.base_path) == Route::kStatements;
   http::Response r = impl_->Dispatch(request, version_header);
+  if (statements) {
+    // On every statements response, whatever its status (XAPI-00153).
+    r.headers.Set("X-Experience-API-Consistent-Through",
+                  FormatTimestampMillis(static_cast<MicrosSinceEpoch>(impl_->store.ConsistentThrough())));
+  }
   r.headers.Set("X-Experience-API-Version", version_header);
   impl_->AddCors(request, r);
   return r;

@@ -31,10 +31,6 @@ void SetMember(xapi::JsonValue& obj, const char* name, xapi::JsonValue value, xa
   }
 }
 
-std::string ConsistentThrough(store::Store& store) {
-  return FormatTimestampMillis(static_cast<MicrosSinceEpoch>(store.ConsistentThrough()));
-}
-
 // The digest of `data` in the SHA-2 variant whose hex length `sha2` has.
 std::optional<std::string> Sha2Of(std::string_view data, std::string_view sha2) {
   switch (sha2.size()) {
@@ -578,8 +574,6 @@ http::Response HandleStatements(const Services& svc, Context& ctx) {
       response = http::ErrorResponse(Error{405, {}, {}, "method not allowed on the statements resource"});
       response.headers.Set("Allow", "GET, HEAD, PUT, POST, OPTIONS");
   }
-  // On every statements response, whatever its status (XAPI-00153).
-  response.headers.Set("X-Experience-API-Consistent-Through", ConsistentThrough(svc.store));
   return response;
 }
 

@@ -36,6 +36,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -173,6 +174,45 @@ struct ValidatorCache {
   }
 };
 thread_local ValidatorCache t_validators;
+
+// Forwards SAX events to the schema validator, refusing to go deeper than kMaxJsonDepth:
+// GenericValue::Accept recurses once per level, so an extension value nested a million levels
+// deep would otherwise exhaust the stack. Statements themselves never nest beyond ~12 levels.
+constexpr int kMaxJsonDepth = 128;
+
+struct DepthGuard {
+  rapidjson::SchemaValidator& v;
+  int depth = 0;
+  bool too_deep = false;
+
+  bool Null() { return v.Null(); }
+  bool Bool(bool b) { return v.Bool(b); }
+  bool Int(int i) { return v.Int(i); }
+  bool Uint(unsigned u) { return v.Uint(u); }
+  bool Int64(std::int64_t i) { return v.Int64(i); }
+  bool Uint64(std::uint64_t u) { return v.Uint64(u); }
+  bool Double(double d) { return v.Double(d); }
+  bool RawNumber(const char* s, SizeType n, bool copy) { return v.RawNumber(s, n, copy); }
+  bool String(const char* s, SizeType n, bool copy) { return v.String(s, n, copy); }
+  bool Key(const char* s, SizeType n, bool copy) { return v.Key(s, n, copy); }
+  bool StartObject() { return Enter() && v.StartObject(); }
+  bool EndObject(SizeType n) {
+    --depth;
+    return v.EndObject(n);
+  }
+  bool StartArray() { return Enter() && v.StartArray(); }
+  bool EndArray(SizeType n) {
+    --depth;
+    return v.EndArray(n);
+  }
+
+ private:
+  bool Enter() {
+    if (++depth <= kMaxJsonDepth) return true;
+    too_deep = true;
+    return false;
+  }
+};
 
 // ---- Small JSON helpers -------------------------------------------------------------------------
 
@@ -319,12 +359,16 @@ class Checker {
 
   // ---- Schema layer ----
 
-  bool Schema(Def d, const rapidjson::Value& v) {
+  // `context_rule` is the rule of the place the value sits in, used when the schema path below
+  // it names none (e.g. an Activity given as a single contextActivities value).
+  bool Schema(Def d, const rapidjson::Value& v, std::string_view context_rule = {}) {
     rapidjson::SchemaValidator& validator = t_validators.Get(schemas_, vi_, d);
     validator.Reset();
-    v.Accept(validator);
+    DepthGuard guard{validator};
+    v.Accept(guard);
+    if (guard.too_deep) return Fail("depth", "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     if (validator.IsValid()) return true;
-    return SchemaFailure(d, v, validator);
+    return SchemaFailure(d, v, validator, context_rule);
   }
 
   const rapidjson::Value* Resolve(const rapidjson::Value* node) const {
@@ -374,7 +418,8 @@ class Checker {
 
   // Turns the validator's failure into an Error: path from the document pointer, rule from the
   // "x-rule" annotations met while following that pointer through the schema.
-  bool SchemaFailure(Def d, const rapidjson::Value& root, const rapidjson::SchemaValidator& validator) {
+  bool SchemaFailure(Def d, const rapidjson::Value& root, const rapidjson::SchemaValidator& validator,
+                     std::string_view context_rule) {
     const std::string_view keyword = validator.GetInvalidSchemaKeyword();
     const rapidjson::Pointer schema_ptr = validator.GetInvalidSchemaPointer();
     const rapidjson::Value* failing = schema_ptr.Get(vs_.source);
@@ -383,7 +428,7 @@ class Checker {
     const rapidjson::Value* value = &root;
     const rapidjson::Value* schema = Resolve(Member(vs_.source["definitions"], kDefNames[d]));
     std::string_view rule_here = XRule(schema);
-    std::string_view last_rule = rule_here;
+    std::string_view last_rule = rule_here.empty() ? context_rule : rule_here;
     const rapidjson::Value* parent_schema = nullptr;
     // Extend the path along the document pointer; the error is final, so no need to pop.
     for (std::size_t i = 0; i < doc_ptr.GetTokenCount(); ++i) {
@@ -445,7 +490,8 @@ class Checker {
     }
     if (keyword == "type") {
       if (value != nullptr && value->IsNull()) return Fail("XAPI-00001", "must not be null");
-      return Fail(rule_here.empty() ? std::string_view("XAPI-00006") : rule_here, "must be " + DescribeTypes(failing));
+      std::string_view rule = !rule_here.empty() ? rule_here : !last_rule.empty() ? last_rule : "XAPI-00006";
+      return Fail(rule, "must be " + DescribeTypes(failing));
     }
     if (keyword == "enum") {
       const rapidjson::Value* values = failing != nullptr ? Member(*failing, "enum") : nullptr;
@@ -635,17 +681,33 @@ class Checker {
                       "is required when " + std::string(kInteractionLists[l]) + " is used");
       if (l == 0) continue;  // correctResponsesPattern: strings, checked by the schema
       Scope sl(*this, kInteractionLists[l]);
+      if (!DistinctComponentIds(*list)) return false;
       for (SizeType i = 0; i < list->Size(); ++i) {
-        const rapidjson::Value& comp = (*list)[i];
         Scope si(*this, i);
-        const std::string_view id = Sv(comp["id"]);
-        for (SizeType j = 0; j < i; ++j) {
-          if (Sv((*list)[j]["id"]) == id)
-            return FailAt("id", "interaction-component-id", "must be distinct within the list");
-        }
-        if (!LanguageMapAt(comp, "description")) return false;
+        if (!LanguageMapAt((*list)[i], "description")) return false;
       }
     }
+    return true;
+  }
+
+  // "Within an array of interaction components, all id values MUST be distinct" (Data 2.4.4.1).
+  // Quadratic for the usual handful of components, a hash set beyond that.
+  bool DistinctComponentIds(const rapidjson::Value& list) {
+    const SizeType n = list.Size();
+    auto duplicate_at = [&](SizeType i) {
+      Scope si(*this, i);
+      return FailAt("id", "interaction-component-id", "must be distinct within the list");
+    };
+    if (n <= 16) {
+      for (SizeType i = 1; i < n; ++i)
+        for (SizeType j = 0; j < i; ++j)
+          if (Sv(list[j]["id"]) == Sv(list[i]["id"])) return duplicate_at(i);
+      return true;
+    }
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(n);
+    for (SizeType i = 0; i < n; ++i)
+      if (!seen.insert(Sv(list[i]["id"])).second) return duplicate_at(i);
     return true;
   }
 
@@ -701,7 +763,7 @@ class Checker {
   }
 
   bool ContextActivity(const rapidjson::Value& list) {
-    if (list.IsObject()) return Activity(list);  // single Activity (0.95 compatibility)
+    if (list.IsObject()) return Schema(kActivityDef, list, "XAPI-00094") && ActivityBody(list);  // single (0.95)
     for (SizeType i = 0; i < list.Size(); ++i) {
       Scope si(*this, i);
       if (!ActivityBody(list[i])) return false;  // array items: schema already applied

@@ -98,6 +98,7 @@ void Server::Launch() {
   }
   for (const auto& a : options_.extra_args) argv.push_back(a);
   const std::string out_file = options_.data_dir + "/lrsd.stdout";
+  std::filesystem::remove(out_file);  // never read the previous run's lines
   pid_ = Spawn(argv, out_file, stderr_file_);
 
   const int expected = (options_.http ? 1 : 0) + (options_.https ? 1 : 0);
