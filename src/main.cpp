@@ -65,6 +65,15 @@ lrsd::Result<std::unique_ptr<lrsd::store::Store>> OpenStore(const std::string& d
     lrsd::xapi::MergeActivityDefinition(canonical, update, canonical.GetAllocator());
     return lrsd::xapi::ToJson(canonical);
   };
+  options.merge_agent = [](std::string_view existing, std::string_view incoming) {
+    lrsd::xapi::JsonDocument person, agent;
+    if (!existing.empty()) person.Parse(existing.data(), existing.size());
+    if (existing.empty() || person.HasParseError()) person.SetNull();
+    agent.Parse(incoming.data(), incoming.size());
+    if (agent.HasParseError()) return std::string(existing);
+    lrsd::xapi::MergePerson(person, agent, person.GetAllocator());
+    return lrsd::xapi::ToJson(person);
+  };
   return lrsd::store::Store::Open(std::move(options));
 }
 

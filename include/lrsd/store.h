@@ -25,6 +25,8 @@ struct Options {
   // Merges an incoming activity definition (JSON) into the stored canonical one (JSON, empty
   // when none yet); returns the new canonical JSON. Injected so the store stays format-agnostic.
   std::function<std::string(std::string_view existing, std::string_view incoming)> merge_activity;
+  // Likewise for what is known of an agent (the Agents resource's Person object), keyed by IFI.
+  std::function<std::string(std::string_view existing, std::string_view incoming)> merge_agent;
 };
 
 // Small key/value families other modules own the value format of.
@@ -48,6 +50,8 @@ struct StatementWrite {
   std::optional<Uuid> voids;          // this is a voiding statement for this id
   // Activity definitions seen in this statement: (activity id, definition JSON).
   std::vector<std::pair<std::string, std::string>> activity_definitions;
+  // Agents seen in this statement: (IFI key, agent JSON), merged with Options::merge_agent.
+  std::vector<std::pair<std::string, std::string>> agents;
 };
 
 struct AttachmentWrite {
@@ -160,6 +164,9 @@ class Store {
   // delete, or an Error to abort without writing.
   using Mutation = std::function<Result<std::optional<std::string>>(const std::optional<std::string>& current)>;
   Status Update(Family family, std::string_view key, const Mutation& mutate);
+
+  // Deletes every key in one durable atomic batch.
+  Status DeleteKeys(Family family, const std::vector<std::string>& keys);
 
   // Flushes memtables and syncs; called on graceful shutdown before closing.
   Status Flush();

@@ -142,6 +142,14 @@ void MergeActivityDefinition(JsonValue& canonical, const JsonValue& incoming,
 // those of a SubStatement), with its id.
 std::vector<std::pair<std::string, const JsonValue*>> ActivityDefinitions(const JsonValue& statement);
 
+// Identified agents of a statement whose Person records the LRS keeps (actor, object, and the
+// members of groups there), with their IFI keys.
+std::vector<std::pair<std::string, const JsonValue*>> AgentsOf(const JsonValue& statement);
+// Adds what `agent` tells (its name, its IFI) to `person`, a Person object (Communication 2.4):
+// {"objectType":"Person","name":[…],"mbox":[…],"mbox_sha1sum":[…],"openid":[…],"account":[…]}.
+// `person` may be null (nothing known yet).
+void MergePerson(JsonValue& person, const JsonValue& agent, JsonAllocator& alloc);
+
 // Serialises a JSON value compactly.
 std::string ToJson(const JsonValue& value);
 

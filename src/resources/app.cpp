@@ -5,6 +5,7 @@
 #include "lrsd/resources.h"
 #include "resources/about.h"
 #include "resources/common.h"
+#include "resources/documents.h"
 #include "resources/statements.h"
 
 namespace lrsd::resources {
@@ -21,7 +22,7 @@ constexpr std::string_view kExposeHeaders =
 constexpr std::string_view kFormHeaders[] = {"Authorization", "X-Experience-API-Version", "Content-Type",
                                              "Content-Length", "If-Match", "If-None-Match"};
 
-enum class Route { kNone, kStatements, kAbout };
+enum class Route { kNone, kStatements, kAbout, kState, kActivityProfile, kAgentProfile, kActivities, kAgents };
 
 Route RouteOf(std::string_view path, std::string_view base) {
   if (!path.starts_with(base)) return Route::kNone;
@@ -29,6 +30,11 @@ Route RouteOf(std::string_view path, std::string_view base) {
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   if (path == "/statements") return Route::kStatements;
   if (path == "/about") return Route::kAbout;
+  if (path == "/activities/state") return Route::kState;
+  if (path == "/activities/profile") return Route::kActivityProfile;
+  if (path == "/agents/profile") return Route::kAgentProfile;
+  if (path == "/activities") return Route::kActivities;
+  if (path == "/agents") return Route::kAgents;
   return Route::kNone;
 }
 
@@ -186,6 +192,21 @@ struct App::Impl {
     switch (route) {
       case Route::kStatements:
         r = HandleStatements(services, ctx);
+        break;
+      case Route::kState:
+        r = HandleState(services, ctx);
+        break;
+      case Route::kActivityProfile:
+        r = HandleActivityProfile(services, ctx);
+        break;
+      case Route::kAgentProfile:
+        r = HandleAgentProfile(services, ctx);
+        break;
+      case Route::kActivities:
+        r = HandleActivities(services, ctx);
+        break;
+      case Route::kAgents:
+        r = HandleAgents(services, ctx);
         break;
       default:
         r = http::ErrorResponse(Error::NotFound("no such resource"));

@@ -209,6 +209,7 @@ Status StoreStatements(const Services& svc, Context& ctx, Body& body, std::vecto
         w.activity_definitions.emplace_back(activity, xapi::ToJson(*def));
       }
     }
+    for (const auto& [ifi, agent] : xapi::AgentsOf(s)) w.agents.emplace_back(ifi, xapi::ToJson(*agent));
     w.json = xapi::ToJson(s);
     ids.push_back(FormatUuid(w.id));
     writes.push_back(std::move(w));

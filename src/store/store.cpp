@@ -267,6 +267,7 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
     stripes.push_back(Impl::Stripe(UuidBytes(s.id)));
     if (s.ref_target) stripes.push_back(Impl::Stripe(UuidBytes(*s.ref_target)));
     for (const auto& [activity, def] : s.activity_definitions) stripes.push_back(Impl::Stripe("a:" + activity));
+    for (const auto& [ifi, agent] : s.agents) stripes.push_back(Impl::Stripe("g:" + ifi));
   }
   Impl::StripeLocks locks(im, std::move(stripes));
 
@@ -334,7 +335,26 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
     std::string v = keys::IndexValue(id, e.key);
     batch.Put(im.cf(kIndex), k, v);
   };
-  std::map<std::string, std::string> activity_defs;  // merged within this batch
+  // Canonical activity definitions and agent records merged within this batch, with the value
+  // stored before it (written only when the merge changed something).
+  struct Merged {
+    std::string before;
+    std::string after;
+  };
+  std::map<std::string, Merged> activity_defs;
+  std::map<std::string, Merged> agent_records;
+  auto merge_into = [&](std::map<std::string, Merged>& merged, Cf cf, const std::string& key,
+                        std::string_view incoming, const auto& merge) -> Status {
+    auto it = merged.find(key);
+    if (it == merged.end()) {
+      auto existing = im.GetRaw(cf, key);
+      if (!existing.ok()) return std::move(existing).error();
+      std::string value = existing->value_or(std::string());
+      it = merged.emplace(key, Merged{value, value}).first;
+    }
+    it->second.after = merge ? merge(it->second.after, incoming) : std::string(incoming);
+    return OkStatus();
+  };
 
   for (std::size_t i = 0; i < statements.size(); ++i) {
     if (skip[i]) continue;
@@ -386,17 +406,19 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
     }
 
     for (const auto& [activity, def] : s.activity_definitions) {
-      auto it = activity_defs.find(activity);
-      if (it == activity_defs.end()) {
-        auto existing = im.GetRaw(kActivities, activity);
-        if (!existing.ok()) return std::move(existing).error();
-        it = activity_defs.emplace(activity, existing->value_or(std::string())).first;
-      }
-      it->second = im.options.merge_activity ? im.options.merge_activity(it->second, def) : def;
+      if (auto st = merge_into(activity_defs, kActivities, activity, def, im.options.merge_activity); !st.ok()) return st.error();
+    }
+    for (const auto& [ifi, agent] : s.agents) {
+      if (auto st = merge_into(agent_records, kAgents, ifi, agent, im.options.merge_agent); !st.ok()) return st.error();
     }
     result.stored[i] = true;
   }
-  for (const auto& [activity, def] : activity_defs) batch.Put(im.cf(kActivities), activity, def);
+  for (const auto& [activity, m] : activity_defs) {
+    if (m.after != m.before) batch.Put(im.cf(kActivities), activity, m.after);
+  }
+  for (const auto& [ifi, m] : agent_records) {
+    if (m.after != m.before) batch.Put(im.cf(kAgents), ifi, m.after);
+  }
   for (const auto& a : attachments) batch.Put(im.cf(kAttachments), a.sha2, a.content);
 
   if (batch.Count() == 0) return result;
@@ -432,6 +454,15 @@ Status Store::Update(Family family, std::string_view key, const Mutation& mutate
   if (!next.ok()) return std::move(next).error();
   if (next->has_value()) return Put(family, key, **next);
   if (current->has_value()) return Delete(family, key);
+  return OkStatus();
+}
+
+Status Store::DeleteKeys(Family family, const std::vector<std::string>& keys) {
+  if (keys.empty()) return OkStatus();
+  rocksdb::WriteBatch batch;
+  for (const auto& k : keys) batch.Delete(impl_->cf(FamilyCf(family)), k);
+  auto s = impl_->db->Write(impl_->write_options, &batch);
+  if (!s.ok()) return FromRocks(s, "delete");
   return OkStatus();
 }
 

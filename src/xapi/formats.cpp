@@ -16,9 +16,7 @@ namespace {
 constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
-constexpr bool IsHex(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+constexpr bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 constexpr char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool AllHex(std::string_view s) {
@@ -88,9 +86,9 @@ Result<Version> ParseVersionHeader(std::string_view header) {
   while (!header.empty() && (header.back() == ' ' || header.back() == '\t')) header.remove_suffix(1);
   if (IsVersionFamily(header, "1.0")) return Version::k1_0;
   if (IsVersionFamily(header, "2.0")) return Version::k2_0;
-  return Error::BadRequest("header X-Experience-API-Version", "XAPI-00331",
-                           "unsupported version \"" + std::string(header) +
-                               "\" (supported: 1.0.x and 2.0.x)");
+  return Error::BadRequest(
+      "header X-Experience-API-Version", "XAPI-00331",
+      "unsupported version \"" + std::string(header) + "\" (supported: 1.0.x and 2.0.x)");
 }
 
 std::string_view VersionString(Version v) { return v == Version::k2_0 ? "2.0.0" : "1.0.3"; }
@@ -221,17 +219,38 @@ std::optional<double> ParseDuration(std::string_view s) {
     double unit;
     if (!in_time) {
       switch (d) {
-        case 'Y': order = 0; unit = 365.0 * 86400; break;
-        case 'M': order = 1; unit = 30.0 * 86400; break;
-        case 'W': order = 2; unit = 7.0 * 86400; break;
-        case 'D': order = 3; unit = 86400; break;
+        case 'Y':
+          order = 0;
+          unit = 365.0 * 86400;
+          break;
+        case 'M':
+          order = 1;
+          unit = 30.0 * 86400;
+          break;
+        case 'W':
+          order = 2;
+          unit = 7.0 * 86400;
+          break;
+        case 'D':
+          order = 3;
+          unit = 86400;
+          break;
         default: return std::nullopt;
       }
     } else {
       switch (d) {
-        case 'H': order = 4; unit = 3600; break;
-        case 'M': order = 5; unit = 60; break;
-        case 'S': order = 6; unit = 1; break;
+        case 'H':
+          order = 4;
+          unit = 3600;
+          break;
+        case 'M':
+          order = 5;
+          unit = 60;
+          break;
+        case 'S':
+          order = 6;
+          unit = 1;
+          break;
         default: return std::nullopt;
       }
     }
@@ -253,9 +272,8 @@ std::optional<double> ParseDuration(std::string_view s) {
 
 // RFC 5646 irregular grandfathered tags (the regular ones match the langtag production).
 constexpr std::array<std::string_view, 17> kIrregularTags = {
-    "en-GB-oed", "i-ami",     "i-bnn",   "i-default", "i-enochian", "i-hak",
-    "i-klingon", "i-lux",     "i-mingo", "i-navajo",  "i-pwn",      "i-tao",
-    "i-tay",     "i-tsu",     "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE"};
+    "en-GB-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak",     "i-klingon", "i-lux",    "i-mingo",
+    "i-navajo",  "i-pwn", "i-tao", "i-tay",     "i-tsu",      "sgn-BE-FR", "sgn-BE-NL", "sgn-CH-DE"};
 
 bool AllAlpha(std::string_view s) {
   for (char c : s)
@@ -273,11 +291,22 @@ bool IsTokenChar(char c) {
   const auto u = static_cast<unsigned char>(c);
   if (u <= 0x20 || u >= 0x7F) return false;
   switch (c) {
-    case '(': case ')': case '<': case '>': case '@': case ',': case ';': case ':':
-    case '\\': case '"': case '/': case '[': case ']': case '?': case '=':
-      return false;
-    default:
-      return true;
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '@':
+    case ',':
+    case ';':
+    case ':':
+    case '\\':
+    case '"':
+    case '/':
+    case '[':
+    case ']':
+    case '?':
+    case '=': return false;
+    default: return true;
   }
 }
 
@@ -346,8 +375,8 @@ bool IsLanguageTag(std::string_view tag) {
   std::array<bool, 36> seen_singleton{};
   while (i < n && sub(i).size() == 1 && !EqualsNoCase(sub(i), "x")) {
     const char c = Lower(sub(i)[0]);
-    const std::size_t idx = IsDigit(c) ? static_cast<std::size_t>(c - '0')
-                                       : static_cast<std::size_t>(10 + (c - 'a'));
+    const std::size_t idx =
+        IsDigit(c) ? static_cast<std::size_t>(c - '0') : static_cast<std::size_t>(10 + (c - 'a'));
     if (seen_singleton[idx]) return false;
     seen_singleton[idx] = true;
     ++i;

@@ -527,6 +527,48 @@ std::vector<std::pair<std::string, const JsonValue*>> ActivityDefinitions(const 
   return out;
 }
 
+std::vector<std::pair<std::string, const JsonValue*>> AgentsOf(const JsonValue& statement) {
+  std::vector<std::pair<std::string, const JsonValue*>> out;
+  auto add = [&](const JsonValue* a) {
+    if (!a || !a->IsObject()) return;
+    if (auto ifi = IfiKey(*a)) out.emplace_back(std::move(*ifi), a);
+    if (const JsonValue* members = Member(*a, "member"); members && members->IsArray()) {
+      for (const auto& m : members->GetArray()) {
+        if (auto ifi = IfiKey(m)) out.emplace_back(std::move(*ifi), &m);
+      }
+    }
+  };
+  add(Member(statement, "actor"));
+  if (const JsonValue* object = Member(statement, "object")) {
+    std::string_view type = StringMember(*object, "objectType");
+    if (type == "Agent" || type == "Group") add(object);
+  }
+  return out;
+}
+
+void MergePerson(JsonValue& person, const JsonValue& agent, JsonAllocator& alloc) {
+  if (!person.IsObject()) {
+    person.SetObject();
+    person.AddMember("objectType", "Person", alloc);
+  }
+  // Appends `value` to the array `name` unless an equal value is there.
+  auto add_unique = [&](const char* name, const JsonValue& value) {
+    auto it = person.FindMember(name);
+    if (it == person.MemberEnd()) {
+      person.AddMember(JsonValue(name, alloc), JsonValue(rapidjson::kArrayType), alloc);
+      it = person.FindMember(name);
+    }
+    if (!it->value.IsArray()) it->value.SetArray();
+    for (const auto& existing : it->value.GetArray()) {
+      if (existing == value) return;
+    }
+    it->value.PushBack(JsonValue(value, alloc), alloc);
+  };
+  for (const char* field : {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
+    if (const JsonValue* v = Member(agent, field); v && (v->IsString() || v->IsObject())) add_unique(field, *v);
+  }
+}
+
 std::string ToJson(const JsonValue& value) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);

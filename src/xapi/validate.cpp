@@ -55,7 +55,15 @@ using rapidjson::SizeType;
 // ---- Loaded schemas -----------------------------------------------------------------------------
 
 // The definitions the code validates values against.
-enum Def : int { kStatementDef, kSubStatementDef, kAgentDef, kGroupDef, kActivityDef, kStatementRefDef, kDefCount };
+enum Def : int {
+  kStatementDef,
+  kSubStatementDef,
+  kAgentDef,
+  kGroupDef,
+  kActivityDef,
+  kStatementRefDef,
+  kDefCount
+};
 constexpr std::array<const char*, kDefCount> kDefNames = {"statement", "subStatement", "agent",
                                                           "group",     "activity",     "statementRef"};
 constexpr std::array<const char*, 2> kVersionDirs = {"1.0", "2.0"};
@@ -63,9 +71,9 @@ constexpr std::array<const char*, 2> kVersionDirs = {"1.0", "2.0"};
 int VersionIndex(Version v) { return v == Version::k2_0 ? 1 : 0; }
 
 struct VersionSchemas {
-  std::string file;                                   // "2.0/statement.json"
-  rapidjson::Document source;                         // the file as written
-  std::array<rapidjson::Document, kDefCount> roots;   // {"$ref":"#/definitions/<def>", "definitions":…}
+  std::string file;                                  // "2.0/statement.json"
+  rapidjson::Document source;                        // the file as written
+  std::array<rapidjson::Document, kDefCount> roots;  // {"$ref":"#/definitions/<def>", "definitions":…}
   std::array<std::unique_ptr<rapidjson::SchemaDocument>, kDefCount> compiled;
 };
 
@@ -169,7 +177,9 @@ struct ValidatorCache {
       owner = &s;
     }
     auto& slot = validators[static_cast<std::size_t>(vi * kDefCount + d)];
-    if (!slot) slot = std::make_unique<rapidjson::SchemaValidator>(*s.versions[static_cast<std::size_t>(vi)].compiled[d]);
+    if (!slot)
+      slot =
+          std::make_unique<rapidjson::SchemaValidator>(*s.versions[static_cast<std::size_t>(vi)].compiled[d]);
     return *slot;
   }
 };
@@ -243,7 +253,8 @@ bool IsIdentifier(std::string_view key) {
   if (key.empty()) return false;
   for (std::size_t i = 0; i < key.size(); ++i) {
     const char c = key[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
     if (!ok) return false;
   }
   return true;
@@ -268,16 +279,19 @@ void AppendQuoted(std::string& out, std::string_view s) {
 
 constexpr std::string_view kVoidedVerb = "http://adlnet.gov/expapi/verbs/voided";
 constexpr std::array<std::string_view, 4> kIfis = {"mbox", "mbox_sha1sum", "openid", "account"};
-constexpr std::array<std::string_view, 6> kInteractionLists = {"correctResponsesPattern", "choices", "scale",
-                                                               "source", "target", "steps"};
+constexpr std::array<std::string_view, 6> kInteractionLists = {
+    "correctResponsesPattern", "choices", "scale", "source", "target", "steps"};
 
 // ---- The checker --------------------------------------------------------------------------------
 
 class Checker {
  public:
   Checker(const Schemas& schemas, Version v, std::string_view prefix)
-      : schemas_(schemas), vs_(schemas.versions[static_cast<std::size_t>(VersionIndex(v))]),
-        vi_(VersionIndex(v)), version_(v), prefix_(prefix) {}
+      : schemas_(schemas),
+        vs_(schemas.versions[static_cast<std::size_t>(VersionIndex(v))]),
+        vi_(VersionIndex(v)),
+        version_(v),
+        prefix_(prefix) {}
 
   Status Finish(bool ok) {
     if (ok) return OkStatus();
@@ -295,7 +309,8 @@ class Checker {
     if (!is_group) return Schema(kAgentDef, a) && AgentBody(a, "XAPI-00034");
     if (!Schema(kGroupDef, a)) return false;
     if (CountIfis(a) != 1)
-      return Fail("XAPI-00037", "must be an identified Group (exactly one of mbox, mbox_sha1sum, openid, account)");
+      return Fail("XAPI-00037",
+                  "must be an identified Group (exactly one of mbox, mbox_sha1sum, openid, account)");
     return GroupBody(a);
   }
 
@@ -310,8 +325,12 @@ class Checker {
 
   class Scope {
    public:
-    Scope(Checker& c, std::string_view key) : c_(c) { c_.PushSeg(Seg{key.data(), static_cast<std::uint32_t>(key.size()), -1}); }
-    Scope(Checker& c, std::size_t index) : c_(c) { c_.PushSeg(Seg{nullptr, 0, static_cast<std::int64_t>(index)}); }
+    Scope(Checker& c, std::string_view key) : c_(c) {
+      c_.PushSeg(Seg{key.data(), static_cast<std::uint32_t>(key.size()), -1});
+    }
+    Scope(Checker& c, std::size_t index) : c_(c) {
+      c_.PushSeg(Seg{nullptr, 0, static_cast<std::int64_t>(index)});
+    }
     ~Scope() { --c_.depth_; }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
@@ -366,7 +385,8 @@ class Checker {
     validator.Reset();
     DepthGuard guard{validator};
     v.Accept(guard);
-    if (guard.too_deep) return Fail("depth", "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    if (guard.too_deep)
+      return Fail("depth", "nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     if (validator.IsValid()) return true;
     return SchemaFailure(d, v, validator, context_rule);
   }
@@ -469,7 +489,8 @@ class Checker {
           return FailAt(Sv(name), rule, "is required");
         }
       }
-      return Fail(last_rule.empty() ? std::string_view("required") : last_rule, "a required property is missing");
+      return Fail(last_rule.empty() ? std::string_view("required") : last_rule,
+                  "a required property is missing");
     }
     if (keyword == "additionalProperties") {
       // The document pointer ends at the unknown key; the failing schema is its object's.
@@ -478,7 +499,8 @@ class Checker {
                                                     doc_ptr.GetTokens()[doc_ptr.GetTokenCount() - 1].length)
                                  : std::string_view{};
       const rapidjson::Value* object_schema = failing != nullptr ? failing : parent_schema;
-      const rapidjson::Value* props = object_schema != nullptr ? Member(*object_schema, "properties") : nullptr;
+      const rapidjson::Value* props =
+          object_schema != nullptr ? Member(*object_schema, "properties") : nullptr;
       if (props != nullptr && props->IsObject()) {
         for (auto it = props->MemberBegin(); it != props->MemberEnd(); ++it) {
           if (SameIgnoringCase(Sv(it->name), key))
@@ -500,23 +522,28 @@ class Checker {
         for (const auto& e : values->GetArray()) {
           if (!e.IsString()) continue;
           if (value != nullptr && value->IsString() && SameIgnoringCase(Sv(*value), Sv(e)))
-            return Fail("XAPI-00009", "must be exactly \"" + std::string(Sv(e)) + "\" (values are case-sensitive)");
+            return Fail("XAPI-00009",
+                        "must be exactly \"" + std::string(Sv(e)) + "\" (values are case-sensitive)");
           if (!list.empty()) list += ", ";
           AppendQuoted(list, Sv(e));
         }
       }
       if (value != nullptr && value->IsNull()) return Fail("XAPI-00001", "must not be null");
-      std::string_view rule = !rule_here.empty() ? rule_here : !last_rule.empty() ? last_rule : std::string_view("XAPI-00009");
+      std::string_view rule = !rule_here.empty()   ? rule_here
+                              : !last_rule.empty() ? last_rule
+                                                   : std::string_view("XAPI-00009");
       return Fail(rule, "must be one of " + list);
     }
     std::string_view rule = !rule_here.empty() ? rule_here : !last_rule.empty() ? last_rule : keyword;
     const rapidjson::Value* limit = failing != nullptr ? Member(*failing, keyword) : nullptr;
-    std::string bound = limit != nullptr && limit->IsNumber() ? (limit->IsInt64() ? std::to_string(limit->GetInt64())
-                                                                                  : std::to_string(limit->GetDouble()))
-                                                              : std::string();
+    std::string bound =
+        limit != nullptr && limit->IsNumber()
+            ? (limit->IsInt64() ? std::to_string(limit->GetInt64()) : std::to_string(limit->GetDouble()))
+            : std::string();
     if (keyword == "minimum") return Fail(rule, "must be at least " + bound);
     if (keyword == "maximum") return Fail(rule, "must be at most " + bound);
-    if (keyword == "minItems") return Fail(rule, bound == "1" ? "must not be empty" : "must have at least " + bound + " items");
+    if (keyword == "minItems")
+      return Fail(rule, bound == "1" ? "must not be empty" : "must have at least " + bound + " items");
     if (keyword == "maxItems") return Fail(rule, "must have at most " + bound + " items");
     return Fail(rule, "does not satisfy the schema (" + std::string(keyword) + ")");
   }
@@ -537,7 +564,8 @@ class Checker {
       return true;
     }
     if (SameIgnoringCase(t, "Agent") || SameIgnoringCase(t, "Group"))
-      return FailAt("objectType", "XAPI-00009", "must be exactly \"Agent\" or \"Group\" (values are case-sensitive)");
+      return FailAt("objectType", "XAPI-00009",
+                    "must be exactly \"Agent\" or \"Group\" (values are case-sensitive)");
     return FailAt("objectType", bad_rule, "must be \"Agent\" or \"Group\"");
   }
 
@@ -585,7 +613,8 @@ class Checker {
   // A Group already validated against the "group" definition (members included).
   bool GroupBody(const rapidjson::Value& g) {
     const int n = CountIfis(g);
-    if (n > 1) return Fail("XAPI-00037", "a Group must use at most one of mbox, mbox_sha1sum, openid, account");
+    if (n > 1)
+      return Fail("XAPI-00037", "a Group must use at most one of mbox, mbox_sha1sum, openid, account");
     const rapidjson::Value* members = Member(g, "member");
     if (n == 0 && members == nullptr)
       return FailAt("member", "XAPI-00035", "is required for an anonymous Group");
@@ -638,7 +667,8 @@ class Checker {
     return true;
   }
 
-  bool IriAt(const rapidjson::Value& obj, std::string_view key, std::string_view rule, const char* what = "must be an IRI") {
+  bool IriAt(const rapidjson::Value& obj, std::string_view key, std::string_view rule,
+             const char* what = "must be an IRI") {
     const rapidjson::Value* v = StringMember(obj, key);
     if (v != nullptr && !IsIri(Sv(*v))) return FailAt(key, rule, what);
     return true;
@@ -653,8 +683,9 @@ class Checker {
   bool TimestampAt(const rapidjson::Value& obj, std::string_view key, std::string_view rule) {
     const rapidjson::Value* v = StringMember(obj, key);
     if (v != nullptr && !ParseTimestamp(Sv(*v), version_).has_value())
-      return FailAt(key, rule, version_ == Version::k2_0 ? "must be an RFC 3339 timestamp"
-                                                         : "must be an ISO 8601 timestamp");
+      return FailAt(
+          key, rule,
+          version_ == Version::k2_0 ? "must be an RFC 3339 timestamp" : "must be an ISO 8601 timestamp");
     return true;
   }
 
@@ -739,7 +770,8 @@ class Checker {
     }
     for (std::string_view known : {"Activity", "Agent", "Group", "StatementRef", "SubStatement"}) {
       if (SameIgnoringCase(t, known))
-        return FailAt("objectType", "XAPI-00009", "must be exactly \"" + std::string(known) + "\" (values are case-sensitive)");
+        return FailAt("objectType", "XAPI-00009",
+                      "must be exactly \"" + std::string(known) + "\" (values are case-sensitive)");
     }
     return FailAt("objectType", "XAPI-00046", "must be Activity, Agent, Group, SubStatement or StatementRef");
   }
@@ -763,7 +795,8 @@ class Checker {
   }
 
   bool ContextActivity(const rapidjson::Value& list) {
-    if (list.IsObject()) return Schema(kActivityDef, list, "XAPI-00094") && ActivityBody(list);  // single (0.95)
+    if (list.IsObject())
+      return Schema(kActivityDef, list, "XAPI-00094") && ActivityBody(list);  // single (0.95)
     for (SizeType i = 0; i < list.Size(); ++i) {
       Scope si(*this, i);
       if (!ActivityBody(list[i])) return false;  // array items: schema already applied
@@ -807,7 +840,8 @@ class Checker {
       if (Member(c, "platform") != nullptr)
         return FailAt("platform", "XAPI-00085", "is only allowed when the object is an Activity");
     }
-    if (const rapidjson::Value* lang = StringMember(c, "language"); lang != nullptr && !IsLanguageTag(Sv(*lang)))
+    if (const rapidjson::Value* lang = StringMember(c, "language");
+        lang != nullptr && !IsLanguageTag(Sv(*lang)))
       return FailAt("language", "XAPI-00013", "must be an RFC 5646 language tag");
     if (const rapidjson::Value* ref = Member(c, "statement")) {
       Scope s(*this, "statement");
@@ -872,8 +906,11 @@ class Checker {
   bool StatementBody(const rapidjson::Value& st, bool sub) {
     if (sub) {
       // Reported before the schema so the rule names the restriction, not just "not allowed".
-      static constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kForbidden = {{
-          {"id", "XAPI-00070"}, {"stored", "XAPI-00069"}, {"version", "XAPI-00068"}, {"authority", "XAPI-00067"}}};
+      static constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kForbidden = {
+          {{"id", "XAPI-00070"},
+           {"stored", "XAPI-00069"},
+           {"version", "XAPI-00068"},
+           {"authority", "XAPI-00067"}}};
       for (const auto& [key, rule] : kForbidden)
         if (Member(st, key) != nullptr) return FailAt(key, rule, "is not allowed in a SubStatement");
     }

@@ -32,8 +32,8 @@ TEST(VersionHeaderTest, AcceptsTwoZeroFamily) {
 }
 
 TEST(VersionHeaderTest, RejectsOthers) {
-  for (std::string_view h : {"", "1", "2", "1.1", "1.1.0", "0.9", "0.95", "0.9.9", "1.0.", "1.0.x",
-                             "1.0.3a", "1.0.3.1", "2.1.0", "3.0.0", "2.0.0-beta", "v1.0.3", "1.00"}) {
+  for (std::string_view h : {"", "1", "2", "1.1", "1.1.0", "0.9", "0.95", "0.9.9", "1.0.", "1.0.x", "1.0.3a",
+                             "1.0.3.1", "2.1.0", "3.0.0", "2.0.0-beta", "v1.0.3", "1.00"}) {
     Result<Version> v = ParseVersionHeader(h);
     ASSERT_FALSE(v.ok()) << h;
     EXPECT_EQ(v.error().status, 400);
@@ -75,11 +75,11 @@ TEST(TimestampTest, AcceptanceByVersion) {
       {"2008-09-15T15:53:00.601+00", true, false},
       {"2008-09-15T15:53:00.601+0000", true, false},
       {"2008-09-15T15:53:00.601-0500", true, false},
-      {"2015-11-18T12:17Z", true, false},         // no seconds
-      {"2015-11-18T12:17:00", true, false},       // no offset (taken as UTC)
-      {"2015-11-18T12:17:00,5Z", true, false},    // comma fraction
+      {"2015-11-18T12:17Z", true, false},       // no seconds
+      {"2015-11-18T12:17:00", true, false},     // no offset (taken as UTC)
+      {"2015-11-18T12:17:00,5Z", true, false},  // comma fraction
       // Rejected by both.
-      {"2008-09-15T15:53:00.601-00", false, false},     // negative zero offsets (suite)
+      {"2008-09-15T15:53:00.601-00", false, false},  // negative zero offsets (suite)
       {"2008-09-15T15:53:00.601-0000", false, false},
       {"2008-09-15T15:53:00.601-00:00", false, false},
       {"01/011/2015", false, false},
@@ -125,23 +125,26 @@ TEST(TimestampTest, ConvertsToUtcMicros) {
   EXPECT_EQ(ParseTimestamp("1969-12-31T23:59:59.5Z", Version::k2_0), -500000);
   EXPECT_EQ(ParseTimestamp("2000-02-29T00:00:00Z", Version::k2_0), 951782400 * kSec);
   EXPECT_LT(*ParseTimestamp("1776-07-04T16:00:45.123Z", Version::k1_0), 0);
-  EXPECT_EQ(ParseTimestamp("2015-12-31T23:59:60Z", Version::k2_0), ParseTimestamp("2016-01-01T00:00:00Z", Version::k2_0));
+  EXPECT_EQ(ParseTimestamp("2015-12-31T23:59:60Z", Version::k2_0),
+            ParseTimestamp("2016-01-01T00:00:00Z", Version::k2_0));
 }
 
 // ---- Durations ------------------------------------------------------------------------------
 
 TEST(DurationTest, ValidForms) {
-  for (std::string_view d : {"PT1H0M0.1S", "PT4H35M59.14S", "PT16559.14S", "P3Y1M29DT4H35M59.14S", "P3Y",
-                             "P4W", "P1D", "PT1S", "PT0S", "P1DT12H36M0.12567S", "PT1M", "P1Y2M", "P0.5Y",
-                             "PT1,5S", "P1DT1H", "P10000D"}) {
+  for (std::string_view d :
+       {"PT1H0M0.1S", "PT4H35M59.14S", "PT16559.14S", "P3Y1M29DT4H35M59.14S", "P3Y", "P4W", "P1D", "PT1S",
+        "PT0S", "P1DT12H36M0.12567S", "PT1M", "P1Y2M", "P0.5Y", "PT1,5S", "P1DT1H", "P10000D"}) {
     EXPECT_TRUE(IsValidDuration(d)) << d;
   }
 }
 
 TEST(DurationTest, InvalidForms) {
-  for (std::string_view d : {"", "P", "PT", "should fail", "PA1H0M0S", "P4W1D", "P1DT", "1D", "pT1S", "PT1s",
-                             "P1H", "PT1D", "PT1S1M", "P1M1Y", "PT1.5H30M", "PT.5S", "PT1.S", "P-1D", "P1D2",
-                             "P0003-06-04T12:30:05", "PT1H 0M", "P1W1W", "P1DT1HT1M"}) {
+  for (std::string_view d : {"",        "P",     "PT",       "should fail", "PA1H0M0S",
+                             "P4W1D",   "P1DT",  "1D",       "pT1S",        "PT1s",
+                             "P1H",     "PT1D",  "PT1S1M",   "P1M1Y",       "PT1.5H30M",
+                             "PT.5S",   "PT1.S", "P-1D",     "P1D2",        "P0003-06-04T12:30:05",
+                             "PT1H 0M", "P1W1W", "P1DT1HT1M"}) {
     EXPECT_FALSE(IsValidDuration(d)) << d;
   }
 }
@@ -160,22 +163,80 @@ TEST(DurationTest, Seconds) {
 // ---- Language tags ---------------------------------------------------------------------------
 
 TEST(LanguageTagTest, Valid) {
-  for (std::string_view t :
-       {"en", "en-US", "en-GB", "de", "de-DE", "zh-Hant", "sr-Latn-RS", "cmn", "zh-Hans-CN", "ase", "ja",
-        "fr-CA", "es", "es-MX", "es-419", "tlh", "sr-Cyrl", "ja-JP", "ko-KR", "is-IS", "ru-RU", "pa-IN",
-        "sk-SK", "ar-EG", "hy-AM", "kn-IN", "EN-us", "de-CH-1901", "sl-rozaj-biske", "en-a-bbb-x-a-ccc",
-        "zh-min-nan", "zh-yue-HK", "qaa-Qaaa-QM-x-southern", "x-private", "x-a-b", "i-klingon", "en-GB-oed",
-        "i-default", "sgn-BE-FR", "art-lojban", "de-Latn-DE-1996", "hy-Latn-IT-arevela", "en-US-u-islamcal",
-        "abcde", "abcdefgh"}) {
+  for (std::string_view t : {"en",
+                             "en-US",
+                             "en-GB",
+                             "de",
+                             "de-DE",
+                             "zh-Hant",
+                             "sr-Latn-RS",
+                             "cmn",
+                             "zh-Hans-CN",
+                             "ase",
+                             "ja",
+                             "fr-CA",
+                             "es",
+                             "es-MX",
+                             "es-419",
+                             "tlh",
+                             "sr-Cyrl",
+                             "ja-JP",
+                             "ko-KR",
+                             "is-IS",
+                             "ru-RU",
+                             "pa-IN",
+                             "sk-SK",
+                             "ar-EG",
+                             "hy-AM",
+                             "kn-IN",
+                             "EN-us",
+                             "de-CH-1901",
+                             "sl-rozaj-biske",
+                             "en-a-bbb-x-a-ccc",
+                             "zh-min-nan",
+                             "zh-yue-HK",
+                             "qaa-Qaaa-QM-x-southern",
+                             "x-private",
+                             "x-a-b",
+                             "i-klingon",
+                             "en-GB-oed",
+                             "i-default",
+                             "sgn-BE-FR",
+                             "art-lojban",
+                             "de-Latn-DE-1996",
+                             "hy-Latn-IT-arevela",
+                             "en-US-u-islamcal",
+                             "abcde",
+                             "abcdefgh"}) {
     EXPECT_TRUE(IsLanguageTag(t)) << t;
   }
 }
 
 TEST(LanguageTagTest, Invalid) {
-  for (std::string_view t :
-       {"", "something", "a12345678", "s-something", "zh-z-aaa-z-bbb-c-ccc", "en-", "-en", "en--US", "e",
-        "en_US", "de-419-DE", "a-DE", "ar-a-aaa-b-bbb-a-ccc", "x", "en-x", "de-DE-1901-1901", "12", "en-US-",
-        "en US", "abcdefghi", "en-a", "en-a-x-b", "de-DE-u", "en-ÄÖ"}) {
+  for (std::string_view t : {"",
+                             "something",
+                             "a12345678",
+                             "s-something",
+                             "zh-z-aaa-z-bbb-c-ccc",
+                             "en-",
+                             "-en",
+                             "en--US",
+                             "e",
+                             "en_US",
+                             "de-419-DE",
+                             "a-DE",
+                             "ar-a-aaa-b-bbb-a-ccc",
+                             "x",
+                             "en-x",
+                             "de-DE-1901-1901",
+                             "12",
+                             "en-US-",
+                             "en US",
+                             "abcdefghi",
+                             "en-a",
+                             "en-a-x-b",
+                             "de-DE-u",
+                             "en-ÄÖ"}) {
     EXPECT_FALSE(IsLanguageTag(t)) << t;
   }
 }
@@ -206,9 +267,9 @@ TEST(IriTest, Invalid) {
 TEST(MailtoTest, ValidAndInvalid) {
   for (std::string_view m : {"mailto:xapi@adlnet.gov", "mailto:a@b", "mailto:first.last+tag@example.co.uk"})
     EXPECT_TRUE(IsMailtoIri(m)) << m;
-  for (std::string_view m : {"", "mailto:", "xapi@adlnet.gov", "http://xapi@adlnet.gov", "mailto:xapi.adlnet.gov",
-                             "mailto:@adlnet.gov", "mailto:xapi@", "mailto:a@b@c", "mailto:a b@c", "MAILTO:a@b",
-                             "mailto :a@b", "should fail"})
+  for (std::string_view m : {"", "mailto:", "xapi@adlnet.gov", "http://xapi@adlnet.gov",
+                             "mailto:xapi.adlnet.gov", "mailto:@adlnet.gov", "mailto:xapi@", "mailto:a@b@c",
+                             "mailto:a b@c", "MAILTO:a@b", "mailto :a@b", "should fail"})
     EXPECT_FALSE(IsMailtoIri(m)) << m;
 }
 
@@ -232,12 +293,14 @@ TEST(HashTest, Sha1AndSha2) {
 }
 
 TEST(MediaTypeTest, ValidAndInvalid) {
-  for (std::string_view t : {"text/plain", "text/plain; charset=ascii", "application/json",
-                             "application/octet-stream", "image/jpeg", "multipart/mixed; boundary=abc",
-                             "text/plain;charset=\"utf-8\"", "application/vnd.api+json", "text/plain ;a=b ; c=d"})
+  for (std::string_view t :
+       {"text/plain", "text/plain; charset=ascii", "application/json", "application/octet-stream",
+        "image/jpeg", "multipart/mixed; boundary=abc", "text/plain;charset=\"utf-8\"",
+        "application/vnd.api+json", "text/plain ;a=b ; c=d"})
     EXPECT_TRUE(IsMediaType(t)) << t;
-  for (std::string_view t : {"", "text", "text/", "/plain", "text/plain;", "text/plain; charset", "text/plain; =x",
-                             "text plain", "text/pl ain", "text/plain; a=\"unterminated", "should fail", "a/b/c"})
+  for (std::string_view t :
+       {"", "text", "text/", "/plain", "text/plain;", "text/plain; charset", "text/plain; =x", "text plain",
+        "text/pl ain", "text/plain; a=\"unterminated", "should fail", "a/b/c"})
     EXPECT_FALSE(IsMediaType(t)) << t;
 }
 
@@ -245,10 +308,11 @@ TEST(UuidTest, ValidAndInvalid) {
   for (std::string_view u : {"fd41c918-b88b-4b20-a0a5-a4c32391aaa0", "AA97B177-9383-4934-8543-0F91A7A02836",
                              "00000000-0000-0000-0000-000000000000"})
     EXPECT_TRUE(IsUuid(u)) << u;
-  for (std::string_view u : {"", "AA97B177-9383-4934-8543-0F91A7A028368", "MA97B177-9383-4934-8543-0F91A7A02836",
-                             "fd41c918b88b4b20a0a5a4c32391aaa0", "{fd41c918-b88b-4b20-a0a5-a4c32391aaa0}",
-                             "urn:uuid:fd41c918-b88b-4b20-a0a5-a4c32391aaa0", "fd41c918-b88b-4b20-a0a5_a4c32391aaa0",
-                             "fd41c918-b88b-4b20-a0a5-a4c32391aaa", "wrong"})
+  for (std::string_view u :
+       {"", "AA97B177-9383-4934-8543-0F91A7A028368", "MA97B177-9383-4934-8543-0F91A7A02836",
+        "fd41c918b88b4b20a0a5a4c32391aaa0", "{fd41c918-b88b-4b20-a0a5-a4c32391aaa0}",
+        "urn:uuid:fd41c918-b88b-4b20-a0a5-a4c32391aaa0", "fd41c918-b88b-4b20-a0a5_a4c32391aaa0",
+        "fd41c918-b88b-4b20-a0a5-a4c32391aaa", "wrong"})
     EXPECT_FALSE(IsUuid(u)) << u;
 }
 

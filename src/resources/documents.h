@@ -1,0 +1,15 @@
+// The document resources (State, Activity Profile, Agent Profile) and the Activities and
+// Agents resources.
+#pragma once
+
+#include "resources/common.h"
+
+namespace lrsd::resources {
+
+http::Response HandleState(const Services& svc, Context& ctx);
+http::Response HandleActivityProfile(const Services& svc, Context& ctx);
+http::Response HandleAgentProfile(const Services& svc, Context& ctx);
+http::Response HandleActivities(const Services& svc, Context& ctx);
+http::Response HandleAgents(const Services& svc, Context& ctx);
+
+}  // namespace lrsd::resources
