@@ -6,6 +6,8 @@
 // Every case sends the statement (POST, or PUT where the case says so) with a fresh id and then
 // fetches that id: an accepted statement must be retrievable, a rejected one must not have been
 // stored (XAPI-00182).
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -639,6 +641,9 @@ TEST_P(StatementValidation, Case) {
   }
   EXPECT_EQ(r.status, want) << "xAPI " << version << " " << (c.put ? "PUT" : "POST") << " " << body
                             << "\nresponse: " << r.body;
+  if (std::getenv("CONFORMANCE_VERBOSE")) {
+    std::printf("%s [%s] %d %s\n", c.name.c_str(), version.c_str(), r.status, r.body.c_str());
+  }
   if (want == 200) {
     auto ids = r.Json();
     ASSERT_TRUE(ids.IsArray() && ids.Size() == 1) << r.body;

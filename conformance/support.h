@@ -132,7 +132,9 @@ inline std::string Edit(std::string_view base, const std::vector<JsonEdit>& edit
     rapidjson::Value* v = &doc;
     for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
       if (v->IsArray() && IsIndex(parts[i])) {
-        v = &(*v)[static_cast<rapidjson::SizeType>(std::stoul(parts[i]))];
+        auto idx = static_cast<rapidjson::SizeType>(std::stoul(parts[i]));
+        if (idx >= v->Size()) throw std::invalid_argument("Edit: index out of range in " + e.path);
+        v = &(*v)[idx];
         continue;
       }
       if (!v->IsObject()) v->SetObject();
@@ -147,12 +149,19 @@ inline std::string Edit(std::string_view base, const std::vector<JsonEdit>& edit
     if (v->IsArray() && IsIndex(last)) {
       auto idx = static_cast<rapidjson::SizeType>(std::stoul(last));
       if (!e.json) {
+        if (idx >= v->Size()) throw std::invalid_argument("Edit: index out of range in " + e.path);
         v->Erase(v->Begin() + idx);
       } else {
         rapidjson::Document value(&alloc);
         value.Parse(e.json->c_str());
         if (value.HasParseError()) throw std::invalid_argument("Edit: value is not JSON: " + *e.json);
-        (*v)[idx] = rapidjson::Value(value, alloc);
+        if (idx < v->Size()) {
+          (*v)[idx] = rapidjson::Value(value, alloc);
+        } else if (idx == v->Size()) {
+          v->PushBack(rapidjson::Value(value, alloc), alloc);
+        } else {
+          throw std::invalid_argument("Edit: index out of range in " + e.path);
+        }
       }
       continue;
     }

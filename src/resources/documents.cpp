@@ -8,8 +8,22 @@
 
 #include <set>
 
+#include "resources/document_rules.h"
+
 namespace lrsd::resources {
 namespace {
+
+using docs::AppendComponent;
+using docs::CheckPreconditions;
+using docs::Decode;
+using docs::Document;
+using docs::Encode;
+using docs::MergeJsonObjects;
+using docs::PutRule;
+
+docs::Preconditions HeadersOf(const Context& ctx) {
+  return {ctx.request.headers.Get("If-Match"), ctx.request.headers.Get("If-None-Match")};
+}
 
 constexpr std::string_view kJson = "application/json";
 
@@ -27,56 +41,6 @@ constexpr DocSpec kActivityProfile{DocKind::kActivityProfile, "profileId", auth:
                                    auth::Access::kProfileWrite, "activity profile"};
 constexpr DocSpec kAgentProfile{DocKind::kAgentProfile, "profileId", auth::Access::kProfileRead,
                                 auth::Access::kProfileWrite, "agent profile"};
-
-// Length-prefixed components keep prefix scans exact whatever bytes the ids contain.
-void AppendComponent(std::string& key, std::string_view part) {
-  const auto n = static_cast<std::uint32_t>(part.size());
-  key += static_cast<char>(n >> 24);
-  key += static_cast<char>(n >> 16);
-  key += static_cast<char>(n >> 8);
-  key += static_cast<char>(n);
-  key += part;
-}
-
-// ---- Stored document --------------------------------------------------------------------------
-struct Document {
-  std::string content_type;
-  std::string etag;  // unquoted
-  std::uint64_t updated = 0;  // microseconds
-  std::string body;
-};
-
-std::string Encode(const Document& d) {
-  std::string out;
-  out += '\x01';
-  AppendBigEndian64(out, d.updated);
-  AppendComponent(out, d.content_type);
-  AppendComponent(out, d.etag);
-  out += d.body;
-  return out;
-}
-
-std::optional<Document> Decode(std::string_view raw) {
-  auto read_component = [&](std::string& out) {
-    if (raw.size() < 4) return false;
-    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(raw[0])) << 24 |
-                      static_cast<std::uint32_t>(static_cast<unsigned char>(raw[1])) << 16 |
-                      static_cast<std::uint32_t>(static_cast<unsigned char>(raw[2])) << 8 |
-                      static_cast<unsigned char>(raw[3]);
-    raw.remove_prefix(4);
-    if (raw.size() < n) return false;
-    out = std::string(raw.substr(0, n));
-    raw.remove_prefix(n);
-    return true;
-  };
-  if (raw.size() < 9 || raw[0] != '\x01') return std::nullopt;
-  Document d;
-  d.updated = ReadBigEndian64(raw.substr(1, 8));
-  raw.remove_prefix(9);
-  if (!read_component(d.content_type) || !read_component(d.etag)) return std::nullopt;
-  d.body = std::string(raw);
-  return d;
-}
 
 std::string Quoted(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
 
@@ -148,50 +112,6 @@ Result<Target> ParseTarget(const DocSpec& spec, const Context& ctx) {
   return t;
 }
 
-// ---- Preconditions ----------------------------------------------------------------------------
-// True when the If-Match / If-None-Match header value lists `etag` (or is "*").
-bool ListsEtag(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    std::size_t comma = header.find(',');
-    std::string_view item = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
-    if (item == "*" || (!etag.empty() && item == etag)) return true;
-  }
-  return false;
-}
-
-// Applies If-Match / If-None-Match to the current document (RFC 7232). `require_precondition`:
-// a PUT onto an existing document without either header is a 409 (Communication 3.1).
-Status CheckPreconditions(const Context& ctx, const std::optional<Document>& current, bool require_precondition,
-                          const DocSpec& spec) {
-  const std::string_view what = spec.name;
-  auto if_match = ctx.request.headers.Get("If-Match");
-  auto if_none_match = ctx.request.headers.Get("If-None-Match");
-  if (if_match && (!current || !ListsEtag(*if_match, current->etag))) {
-    return Error::PreconditionFailed("If-Match does not match the current " + std::string(what) + " document");
-  }
-  if (if_none_match && current && ListsEtag(*if_none_match, current->etag)) {
-    return Error::PreconditionFailed("If-None-Match: the " + std::string(what) + " document exists");
-  }
-  if (require_precondition && !current && !if_match && !if_none_match && ctx.version == xapi::Version::k1_0 &&
-      spec.kind != DocKind::kState) {
-    // The 1.0.3 profile resources take no unconditional PUT at all (the ADL suite checks this).
-    return Error::BadRequest("header If-Match", "XAPI-00322",
-                             "PUT to a " + std::string(what) +
-                                 " needs If-None-Match: * (create) or If-Match: ETag (replace) under xAPI 1.0.x");
-  }
-  if (require_precondition && current && !if_match && !if_none_match) {
-    return Error::Conflict("the " + std::string(what) +
-                           " document exists: send If-Match with its ETag to overwrite it (or "
-                           "If-None-Match: * to create only)");
-  }
-  return OkStatus();
-}
-
 std::string ContentTypeOf(const Context& ctx) {
   auto ct = ctx.request.headers.Get("Content-Type");
   return ct && !ct->empty() ? std::string(*ct) : std::string("application/octet-stream");
@@ -218,9 +138,14 @@ http::Response Write(const Services& svc, Context& ctx, const DocSpec& spec, con
           Error::BadRequest("body", "XAPI-00313", "a JSON document POSTed for merging must be a JSON object"));
     }
   }
-  // 2.0 extends If-Match/409 concurrency to the State resource; profiles have it in 1.0.3 too.
-  const bool require_precondition =
-      !merge && (spec.kind != DocKind::kState || ctx.version == xapi::Version::k2_0);
+  // 2.0 extends the 409 on unconditional overwrites to the State resource; profiles have it in
+  // 1.0.3 too, where the ADL suite also refuses an unconditional PUT that would create.
+  PutRule rule = PutRule::kNone;
+  if (!merge && spec.kind != DocKind::kState) {
+    rule = ctx.version == xapi::Version::k1_0 ? PutRule::kRequireHeader : PutRule::kConflictIfExists;
+  } else if (!merge && ctx.version == xapi::Version::k2_0) {
+    rule = PutRule::kConflictIfExists;
+  }
   Status st = svc.store.Update(
       store::Family::kDocuments, target.Key(),
       [&](const std::optional<std::string>& raw) -> Result<std::optional<std::string>> {
@@ -229,9 +154,7 @@ http::Response Write(const Services& svc, Context& ctx, const DocSpec& spec, con
           current = Decode(*raw);
           if (!current) return Error::Internal("corrupt document record");
         }
-        if (auto pre = CheckPreconditions(ctx, current, require_precondition, spec); !pre.ok()) {
-          return pre.error();
-        }
+        if (auto pre = CheckPreconditions(HeadersOf(ctx), current, rule, spec.name); !pre.ok()) return pre.error();
         Document next;
         next.updated = static_cast<std::uint64_t>(NowMicros());
         if (current && current->updated >= next.updated) next.updated = current->updated + 1;
@@ -241,21 +164,9 @@ http::Response Write(const Services& svc, Context& ctx, const DocSpec& spec, con
                                      "POST merges JSON documents only: both the stored and the posted document "
                                      "must be application/json");
           }
-          xapi::JsonDocument existing;
-          existing.Parse(current->body.data(), current->body.size());
-          if (existing.HasParseError() || !existing.IsObject()) {
-            return Error::BadRequest("body", "XAPI-00313", "the stored document is not a JSON object; cannot merge");
-          }
-          // Top-level properties of the posted document replace those of the stored one.
-          for (auto& m : incoming.GetObject()) {
-            if (auto it = existing.FindMember(m.name); it != existing.MemberEnd()) {
-              it->value.CopyFrom(m.value, existing.GetAllocator());
-            } else {
-              existing.AddMember(xapi::JsonValue(m.name, existing.GetAllocator()),
-                                 xapi::JsonValue(m.value, existing.GetAllocator()), existing.GetAllocator());
-            }
-          }
-          next.body = xapi::ToJson(existing);
+          auto merged = MergeJsonObjects(current->body, incoming);
+          if (!merged.ok()) return merged.error();
+          next.body = std::move(merged).value();
           next.content_type = std::string(kJson);
         } else {
           next.body = ctx.request.body;
@@ -333,7 +244,8 @@ http::Response Remove(const Services& svc, Context& ctx, const DocSpec& spec, co
                                  [&](const std::optional<std::string>& raw) -> Result<std::optional<std::string>> {
                                    std::optional<Document> current;
                                    if (raw) current = Decode(*raw);
-                                   if (auto pre = CheckPreconditions(ctx, current, false, spec); !pre.ok()) {
+                                   if (auto pre = CheckPreconditions(HeadersOf(ctx), current, PutRule::kNone, spec.name);
+                                       !pre.ok()) {
                                      return pre.error();
                                    }
                                    return std::optional<std::string>();  // delete (no-op when absent)

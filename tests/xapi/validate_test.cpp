@@ -1080,22 +1080,5 @@ TEST_F(ValidateTest, ValidatesConcurrently) {
 
 // Prints the cost of validating the ~1.3 KB statement above. The bound only catches gross
 // regressions (this runs in sanitizer builds too); the release-build figure is in the report.
-TEST_F(ValidateTest, TimePerStatement) {
-  Stmt s(kTypical);
-  for (Version v : kBoth) {
-    ASSERT_TRUE(Accepted(s, v));
-    constexpr int kRuns = 2000;
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < kRuns; ++i) {
-      if (!ValidateStatement(s.doc(), v, "statement").ok()) FAIL();
-    }
-    const double us =
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / kRuns;
-    std::printf("[ timing   ] %s: %.2f us per statement\n", Name(v), us);
-    RecordProperty(std::string("us_per_statement_") + Name(v), static_cast<int>(us * 1000));
-    EXPECT_LT(us, 2000.0);
-  }
-}
-
 }  // namespace
 }  // namespace lrsd::xapi
