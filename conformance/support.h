@@ -12,11 +12,17 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -465,6 +471,62 @@ inline std::string PartHeader(const Part& p, const std::string& lower_name) {
 }
 
 // ---- One lrsd per test suite -----------------------------------------------------------------
+// ctest runs every test in a process of its own, so each test starts a server. A fresh data
+// directory makes lrsd create its database and first credential (a deliberately slow password
+// hash), which dominates that start, so a seed data directory is prepared once per lrsd binary
+// (published with an atomic rename, safe under `ctest -j`) and copied for every suite.
+struct Seed {
+  std::string data_dir;
+  std::string key;
+  std::string secret;
+};
+
+inline std::string MakeTempDir(const std::string& prefix) {
+  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
+  return pattern;
+}
+
+inline Seed SeedDataDir() {
+  namespace fs = std::filesystem;
+  struct stat st{};
+  ::stat(LRSD_BINARY, &st);
+  const std::string tag = std::to_string(std::hash<std::string>{}(LRSD_BINARY)) + "-" + std::to_string(st.st_mtime) + "-" +
+                          std::to_string(st.st_size) + "-" + std::to_string(::getuid());
+  const fs::path dir = fs::temp_directory_path() / ("lrsd-conformance-seed-" + tag);
+  auto read = [&]() -> std::optional<Seed> {
+    std::ifstream in(dir / "credential");
+    Seed seed{(dir / "data").string(), "", ""};
+    if (std::getline(in, seed.key) && std::getline(in, seed.secret) && !seed.key.empty()) return seed;
+    return std::nullopt;
+  };
+  if (auto seed = read()) return *seed;
+  const std::string work = MakeTempDir("lrsd-conformance-seed-work-");
+  const std::string data = work + "/data";
+  fs::create_directories(data);
+  ServerOptions o;
+  o.data_dir = data;
+  o.extra_args = {"--no-sync", "--log-level", "warn", "--no-access-log"};
+  std::string key, secret;
+  {
+    auto server = Server::Start(o);
+    key = server->key();
+    secret = server->secret();
+    server->Stop();
+  }
+  // The testkit's output files would otherwise be read by the next start before lrsd rewrites them.
+  for (const char* f : {"lrsd.stdout", "lrsd.stderr"}) fs::remove(fs::path(data) / f);
+  {
+    std::ofstream out(work + "/credential");
+    out << key << "\n" << secret << "\n";
+  }
+  std::error_code ec;
+  fs::rename(work, dir, ec);
+  if (ec) fs::remove_all(work, ec);  // another process published one first
+  if (auto seed = read()) return *seed;
+  throw std::runtime_error("cannot prepare the seed data directory " + dir.string());
+}
+
 // `Derived` may define `static ServerOptions Options()` to change how its server starts.
 template <class Derived>
 class ServerSuite : public ::testing::Test {
@@ -474,19 +536,39 @@ class ServerSuite : public ::testing::Test {
     o.extra_args = {"--no-sync", "--log-level", "warn", "--no-access-log"};
     return o;
   }
-  static void SetUpTestSuite() { server_ = Server::Start(Derived::Options()); }
-  static void TearDownTestSuite() { server_.reset(); }
+  static void SetUpTestSuite() {
+    const Seed seed = SeedDataDir();
+    copy_ = MakeTempDir("lrsd-conformance-");
+    std::filesystem::copy(seed.data_dir, copy_ + "/data", std::filesystem::copy_options::recursive);
+    ServerOptions o = Derived::Options();
+    o.data_dir = copy_ + "/data";
+    key_ = seed.key;
+    secret_ = seed.secret;
+    server_ = Server::Start(o);
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    if (!copy_.empty() && !std::getenv("LRSD_KEEP_TEST_DATA")) {
+      std::error_code ec;
+      std::filesystem::remove_all(copy_, ec);
+    }
+    copy_.clear();
+  }
 
  protected:
   static Server& server() { return *server_; }
+  // The credential of the seed data directory (scope all).
+  static const std::string& key() { return key_; }
+  static const std::string& secret() { return secret_; }
   static const std::string& base_url() {
     return server_->http_url().empty() ? server_->https_url() : server_->http_url();
   }
   static std::unique_ptr<Client> MakeClient(const std::string& version) {
-    return std::make_unique<Client>(base_url(), server_->key(), server_->secret(), version);
+    return std::make_unique<Client>(base_url(), key_, secret_, version);
   }
 
   inline static std::unique_ptr<Server> server_;
+  inline static std::string copy_, key_, secret_;
 };
 
 // A suite whose tests run once per xAPI version (1.0.3 and 2.0.0); `client()` speaks that version.

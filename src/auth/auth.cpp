@@ -192,6 +192,9 @@ struct Authenticator::Impl {
   std::string pepper = RandomBytes(32);
   std::shared_mutex mu;
   std::unordered_map<std::string, std::shared_ptr<const Principal>> verified;
+  // Bumped by every Revoke (under `mu`). A verification that started before a revoke does not
+  // cache its result: it may have read the credential just before it was deleted.
+  std::uint64_t revocations = 0;
 
   Impl(store::Store& s, Options o) : store(s), options(o) {}
 
@@ -265,6 +268,7 @@ Status Authenticator::Revoke(std::string_view key) {
   if (!existing->has_value()) return Error::NotFound("no credential with key '" + std::string(key) + "'");
   if (auto st = impl_->store.Delete(store::Family::kCredentials, key); !st.ok()) return st;
   std::unique_lock lock(impl_->mu);
+  ++impl_->revocations;
   std::erase_if(impl_->verified, [&](const auto& kv) { return kv.second->key == key; });
   return OkStatus();
 }
@@ -273,9 +277,11 @@ Result<std::shared_ptr<const Principal>> Authenticator::Authenticate(std::option
   if (!authorization) return Error::Unauthorized("authentication required (HTTP Basic)");
   std::string_view value = *authorization;
   std::string cache_key = impl_->CacheKey(value);
+  std::uint64_t revocations = 0;
   {
     std::shared_lock lock(impl_->mu);
     if (auto it = impl_->verified.find(cache_key); it != impl_->verified.end()) return it->second;
+    revocations = impl_->revocations;
   }
   constexpr std::string_view kBasic = "basic ";
   if (value.size() <= kBasic.size() || !EqualsIgnoreCase(value.substr(0, kBasic.size()), kBasic)) {
@@ -299,6 +305,7 @@ Result<std::shared_ptr<const Principal>> Authenticator::Authenticate(std::option
   if (!ConstantTimeEquals(hash, stored->hash)) return Error::Unauthorized("unknown key or wrong secret");
   auto principal = MakePrincipal(stored->credential);
   std::unique_lock lock(impl_->mu);
+  if (impl_->revocations != revocations) return principal;  // verified, but not cached
   if (impl_->verified.size() >= impl_->options.cache_capacity) impl_->verified.clear();
   impl_->verified.emplace(std::move(cache_key), principal);
   return principal;

@@ -133,27 +133,37 @@ std::string MediaTypeOf(std::string_view content_type) {
 }
 
 std::optional<std::string> MediaTypeParam(std::string_view content_type, std::string_view name) {
-  std::size_t pos = content_type.find(';');
-  while (pos != std::string_view::npos) {
-    std::string_view rest = content_type.substr(pos + 1);
-    std::size_t next = rest.find(';');
-    std::string_view param = rest.substr(0, next);
-    while (!param.empty() && (param.front() == ' ' || param.front() == '\t')) param.remove_prefix(1);
-    std::size_t eq = param.find('=');
-    if (eq != std::string_view::npos) {
-      std::string_view key = param.substr(0, eq);
-      while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
-      if (EqualsIgnoreCase(key, name)) {
-        std::string_view value = param.substr(eq + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-          value = value.substr(1, value.size() - 2);
-        }
-        return std::string(value);
+  // parameters: *( OWS ";" OWS name "=" ( token / quoted-string ) ) (RFC 7231 3.1.1.1). A quoted
+  // string may hold ';' and '=', and a backslash escapes the character after it.
+  auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  auto trim = [&](std::string_view v) {
+    while (!v.empty() && is_space(v.front())) v.remove_prefix(1);
+    while (!v.empty() && is_space(v.back())) v.remove_suffix(1);
+    return v;
+  };
+  const std::string_view ct = content_type;
+  std::size_t i = ct.find(';');
+  while (i < ct.size()) {
+    ++i;  // past ';'
+    const std::size_t name_start = i;
+    while (i < ct.size() && ct[i] != '=' && ct[i] != ';') ++i;
+    if (i >= ct.size() || ct[i] == ';') continue;  // a parameter without a value
+    std::string_view key = trim(ct.substr(name_start, i - name_start));
+    ++i;  // past '='
+    while (i < ct.size() && is_space(ct[i])) ++i;
+    std::string value;
+    if (i < ct.size() && ct[i] == '"') {
+      for (++i; i < ct.size() && ct[i] != '"'; ++i) {
+        if (ct[i] == '\\' && i + 1 < ct.size()) ++i;
+        value += ct[i];
       }
+      while (i < ct.size() && ct[i] != ';') ++i;  // past the closing quote (and anything after it)
+    } else {
+      const std::size_t value_start = i;
+      while (i < ct.size() && ct[i] != ';') ++i;
+      value = std::string(trim(ct.substr(value_start, i - value_start)));
     }
-    pos = next == std::string_view::npos ? std::string_view::npos : pos + 1 + next;
+    if (EqualsIgnoreCase(key, name)) return value;
   }
   return std::nullopt;
 }

@@ -44,14 +44,17 @@ std::optional<Document> Decode(std::string_view raw) {
   return d;
 }
 
-bool ListsEtag(std::string_view header, std::string_view etag) {
+bool ListsEtag(std::string_view header, std::string_view etag, EtagComparison comparison) {
   while (!header.empty()) {
     std::size_t comma = header.find(',');
     std::string_view item = header.substr(0, comma);
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
     while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item.starts_with("W/")) {
+      if (comparison == EtagComparison::kStrong) continue;
+      item.remove_prefix(2);
+    }
     if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
     if (item == "*" || (!etag.empty() && item == etag)) return true;
   }
@@ -61,10 +64,10 @@ bool ListsEtag(std::string_view header, std::string_view etag) {
 Status CheckPreconditions(const Preconditions& headers, const std::optional<Document>& current, PutRule rule,
                           std::string_view what) {
   const std::string name(what);
-  if (headers.if_match && (!current || !ListsEtag(*headers.if_match, current->etag))) {
+  if (headers.if_match && (!current || !ListsEtag(*headers.if_match, current->etag, EtagComparison::kStrong))) {
     return Error::PreconditionFailed("If-Match does not match the current " + name + " document");
   }
-  if (headers.if_none_match && current && ListsEtag(*headers.if_none_match, current->etag)) {
+  if (headers.if_none_match && current && ListsEtag(*headers.if_none_match, current->etag, EtagComparison::kWeak)) {
     return Error::PreconditionFailed("If-None-Match: the " + name + " document exists");
   }
   const bool unconditional = !headers.if_match && !headers.if_none_match;

@@ -24,8 +24,12 @@ struct Document {
 std::string Encode(const Document& d);
 std::optional<Document> Decode(std::string_view raw);
 
-// True when an If-Match / If-None-Match value lists `etag` (quoted, weak or bare), or is "*".
-bool ListsEtag(std::string_view header, std::string_view etag);
+enum class EtagComparison {
+  kStrong,  // If-Match (RFC 7232 3.1): a weak tag (W/"…") never matches
+  kWeak,    // If-None-Match (RFC 7232 3.2): W/"x" matches "x"
+};
+// True when an If-Match / If-None-Match value lists `etag` (quoted or bare), or is "*".
+bool ListsEtag(std::string_view header, std::string_view etag, EtagComparison comparison);
 
 struct Preconditions {
   std::optional<std::string_view> if_match;

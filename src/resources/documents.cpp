@@ -57,16 +57,32 @@ struct Target {
   }
 };
 
+}  // namespace
+
+Status ParseAgentParameter(const Context& ctx, std::string_view value, std::string_view rule,
+                           xapi::JsonDocument& agent) {
+  agent.Parse(value.data(), value.size());
+  if (agent.HasParseError() || !agent.IsObject()) {
+    return Error::BadRequest("parameter agent", std::string(rule), "must be an Agent as JSON");
+  }
+  // These resources take an Agent; a Group is not one (Communication 2.3, 2.4, 2.6).
+  if (auto type = agent.FindMember("objectType");
+      type != agent.MemberEnd() && type->value.IsString() && std::string_view(type->value.GetString()) == "Group") {
+    return Error::BadRequest("parameter agent", std::string(rule), "must be an Agent, not a Group");
+  }
+  if (auto st = xapi::ValidateAgentParameter(agent, ctx.version, "parameter agent"); !st.ok()) return st.error();
+  if (!xapi::IfiKey(agent)) {
+    return Error::BadRequest("parameter agent", std::string(rule), "needs an inverse functional identifier");
+  }
+  return OkStatus();
+}
+
+namespace {
+
 Result<std::string> AgentIfiParam(const Context& ctx, std::string_view value) {
   xapi::JsonDocument doc;
-  doc.Parse(value.data(), value.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    return Error::BadRequest("parameter agent", "XAPI-00199", "must be an Agent as JSON");
-  }
-  if (auto st = xapi::ValidateAgentParameter(doc, ctx.version, "parameter agent"); !st.ok()) return st.error();
-  auto ifi = xapi::IfiKey(doc);
-  if (!ifi) return Error::BadRequest("parameter agent", "XAPI-00199", "needs an inverse functional identifier");
-  return *ifi;
+  if (auto st = ParseAgentParameter(ctx, value, "XAPI-00199", doc); !st.ok()) return st.error();
+  return *xapi::IfiKey(doc);
 }
 
 Result<Target> ParseTarget(const DocSpec& spec, const Context& ctx) {
@@ -334,15 +350,8 @@ http::Response HandleAgents(const Services& svc, Context& ctx) {
   auto agent = http::FindParam(ctx.params, "agent");
   if (!agent) return http::ErrorResponse(Error::BadRequest("parameter agent", "XAPI-00243", "agent is required"));
   xapi::JsonDocument given;
-  given.Parse(agent->data(), agent->size());
-  if (given.HasParseError() || !given.IsObject()) {
-    return http::ErrorResponse(Error::BadRequest("parameter agent", "XAPI-00249", "must be an Agent as JSON"));
-  }
-  if (auto st = xapi::ValidateAgentParameter(given, ctx.version, "parameter agent"); !st.ok()) {
-    return http::ErrorResponse(st.error());
-  }
+  if (auto st = ParseAgentParameter(ctx, *agent, "XAPI-00249", given); !st.ok()) return http::ErrorResponse(st.error());
   auto ifi = xapi::IfiKey(given);
-  if (!ifi) return http::ErrorResponse(Error::BadRequest("parameter agent", "XAPI-00249", "needs an IFI"));
   xapi::JsonDocument person;
   if (auto raw = svc.store.Get(store::Family::kAgents, *ifi); raw.ok() && raw->has_value()) {
     person.Parse((*raw)->data(), (*raw)->size());

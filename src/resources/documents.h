@@ -6,6 +6,10 @@
 
 namespace lrsd::resources {
 
+// Parses an `agent` parameter: JSON, an Agent (not a Group), valid, with an IFI; else 400.
+Status ParseAgentParameter(const Context& ctx, std::string_view value, std::string_view rule,
+                           xapi::JsonDocument& agent);
+
 http::Response HandleState(const Services& svc, Context& ctx);
 http::Response HandleActivityProfile(const Services& svc, Context& ctx);
 http::Response HandleAgentProfile(const Services& svc, Context& ctx);

@@ -114,7 +114,9 @@ std::optional<RecordHeader> DecodeRecordHeader(std::string_view record) {
     h.ref_target = id;
   }
   h.voids = (flags & 2) != 0;
-  if (!r.U32(count)) return std::nullopt;
+  // Each key takes at least 5 bytes (kind, length): a count beyond that is corruption, and
+  // must not turn into a huge allocation.
+  if (!r.U32(count) || count > (record.size() - r.pos()) / 5) return std::nullopt;
   h.keys.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     std::uint8_t kind = 0;

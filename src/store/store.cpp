@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
@@ -213,8 +214,11 @@ Result<std::unique_ptr<Store>> Store::Open(Options options) {
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_options, impl->options.path, descriptors, &impl->handles, &raw);
   if (!s.ok()) {
+    // RocksDB names the lock file (<path>/LOCK) when another process, or another Store in this
+    // process, holds it. Matching a bare "lock" would also catch unrelated errors ("block ...",
+    // a path containing "blocks").
     std::string text = s.ToString();
-    if (text.find("LOCK") != std::string::npos || text.find("lock") != std::string::npos) {
+    if (s.IsIOError() && text.find("/LOCK") != std::string::npos) {
       return Error::Unavailable("the data directory " + impl->options.path +
                                 " is in use by another lrsd process (RocksDB holds its LOCK file); "
                                 "stop that process first");
@@ -244,32 +248,15 @@ SequenceReservation Store::ReserveSequence(std::uint64_t count) {
 
 std::uint64_t Store::ConsistentThrough() { return impl_->tracker.Watermark(); }
 
-Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> statements,
-                                             std::vector<AttachmentWrite> attachments) {
-  Impl& im = *impl_;
+namespace {
+// The body of Store::AppendStatements, run with the stripes `held` locked. When it finds a
+// stripe it also needs, it adds it to `more` and writes nothing; the caller retries.
+Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWrite>& statements,
+                                  const std::vector<AttachmentWrite>& attachments,
+                                  const std::unordered_map<std::string, std::size_t>& batch_index,
+                                  const std::vector<std::size_t>& held, std::vector<std::size_t>& more) {
   AppendResult result;
   result.stored.assign(statements.size(), false);
-
-  // Same id twice in one request is a client error whatever the contents.
-  std::unordered_map<std::string, std::size_t> batch_index;
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    std::string key(UuidBytes(statements[i].id));
-    if (!batch_index.emplace(key, i).second) {
-      return Error::BadRequest("statement[" + std::to_string(i) + "].id", "XAPI-00026",
-                               "the same statement id appears twice in one request");
-    }
-  }
-
-  // Lock every id we read or write: the statements, their StatementRef targets, and the
-  // activities whose canonical definitions we merge.
-  std::vector<std::size_t> stripes;
-  for (const auto& s : statements) {
-    stripes.push_back(Impl::Stripe(UuidBytes(s.id)));
-    if (s.ref_target) stripes.push_back(Impl::Stripe(UuidBytes(*s.ref_target)));
-    for (const auto& [activity, def] : s.activity_definitions) stripes.push_back(Impl::Stripe("a:" + activity));
-    for (const auto& [ifi, agent] : s.agents) stripes.push_back(Impl::Stripe("g:" + ifi));
-  }
-  Impl::StripeLocks locks(im, std::move(stripes));
 
   // Conflicts: an existing id with a different statement fails the whole request.
   std::vector<bool> skip(statements.size(), false);
@@ -320,7 +307,13 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
     for (int depth = 0; next && depth < kMaxRefDepth; ++depth) {
       auto k = lookup(*next);
       if (!k.ok()) return std::move(k).error();
-      if (!*k) break;
+      if (!*k) {
+        // The chain ends at a statement not stored yet. If it arrives concurrently, its
+        // late-arrival pass and this statement must not interleave: hold its stripe.
+        std::size_t stripe = Store::Impl::Stripe(UuidBytes(*next));
+        if (!std::binary_search(held.begin(), held.end(), stripe)) more.push_back(stripe);
+        break;
+      }
       for (const auto& e : (*k)->own_keys) {
         if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
       }
@@ -356,6 +349,9 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
     return OkStatus();
   };
 
+  // Voiding marks written by this batch: target -> sequence of the voiding statement named.
+  std::unordered_map<std::string, std::uint64_t> void_marks;
+
   for (std::size_t i = 0; i < statements.size(); ++i) {
     if (skip[i]) continue;
     const StatementWrite& s = statements[i];
@@ -372,10 +368,38 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
     for (const auto& e : entries) put_index(e, s.seq, s.id);
 
     if (s.voids) {
-      // A voiding statement that targets a voiding statement is ignored (Data 2.3.2).
+      // A voiding statement that targets a voiding statement is ignored (Data 2.3.2), in
+      // either arrival order: one stored earlier that targeted this one loses its effect.
+      auto marked = im.GetRaw(kVoided, id_key);
+      if (!marked.ok()) return std::move(marked).error();
+      if (marked->has_value()) batch.Delete(im.cf(kVoided), id_key);
       auto target = lookup(*s.voids);
       if (!target.ok()) return std::move(target).error();
-      if (!*target || !(*target)->is_voiding) batch.Put(im.cf(kVoided), UuidBytes(*s.voids), id_key);
+      if (!*target || !(*target)->is_voiding) {
+        // The mark names the voiding statement, and a reader honours it only once that
+        // statement is visible (ReadView::IsVoided). With several voiding statements for one
+        // target, the mark keeps the earliest, so a later one still in flight never makes the
+        // target look un-voided.
+        std::string target_key(UuidBytes(*s.voids));
+        bool mark = true;
+        if (auto it = void_marks.find(target_key); it != void_marks.end()) {
+          mark = s.seq < it->second;
+        } else {
+          auto existing = im.GetRaw(kVoided, target_key);
+          if (!existing.ok()) return std::move(existing).error();
+          if (existing->has_value() && (*existing)->size() == 16) {
+            Uuid previous;
+            std::memcpy(previous.data(), (*existing)->data(), 16);
+            auto k = lookup(previous);
+            if (!k.ok()) return std::move(k).error();
+            if (*k) mark = s.seq < (*k)->seq;
+          }
+        }
+        if (mark) {
+          batch.Put(im.cf(kVoided), target_key, id_key);
+          void_marks[target_key] = s.seq;
+        }
+      }
     }
 
     // Statements stored earlier that target this one (it arrived late) inherit its keys.
@@ -421,10 +445,52 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
   }
   for (const auto& a : attachments) batch.Put(im.cf(kAttachments), a.sha2, a.content);
 
+  if (!more.empty()) return result;  // retried with more stripes held; nothing written
   if (batch.Count() == 0) return result;
   auto s = im.db->Write(im.write_options, &batch);
   if (!s.ok()) return FromRocks(s, "write statements");
   return result;
+}
+}  // namespace
+
+Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> statements,
+                                             std::vector<AttachmentWrite> attachments) {
+  Impl& im = *impl_;
+
+  // Same id twice in one request is a client error whatever the contents.
+  std::unordered_map<std::string, std::size_t> batch_index;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    std::string key(UuidBytes(statements[i].id));
+    if (!batch_index.emplace(key, i).second) {
+      return Error::BadRequest("statement[" + std::to_string(i) + "].id", "XAPI-00026",
+                               "the same statement id appears twice in one request");
+    }
+  }
+
+  // Lock every id we read or write: the statements, their StatementRef targets, and the
+  // activities whose canonical definitions we merge.
+  std::vector<std::size_t> stripes;
+  for (const auto& s : statements) {
+    stripes.push_back(Impl::Stripe(UuidBytes(s.id)));
+    if (s.ref_target) stripes.push_back(Impl::Stripe(UuidBytes(*s.ref_target)));
+    if (s.voids) stripes.push_back(Impl::Stripe(UuidBytes(*s.voids)));
+    for (const auto& [activity, def] : s.activity_definitions) stripes.push_back(Impl::Stripe("a:" + activity));
+    for (const auto& [ifi, agent] : s.agents) stripes.push_back(Impl::Stripe("g:" + ifi));
+  }
+  // Following a StatementRef chain may reach an absent statement other than a direct target;
+  // its stripe must be held too (see AppendLocked), which is only known once the chain is
+  // read: then retry with it added. Sorted and unique, as StripeLocks takes them.
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  for (;;) {
+    Impl::StripeLocks locks(im, stripes);
+    std::vector<std::size_t> more;
+    auto result = AppendLocked(im, statements, attachments, batch_index, stripes, more);
+    if (more.empty()) return result;
+    stripes.insert(stripes.end(), more.begin(), more.end());
+    std::sort(stripes.begin(), stripes.end());
+    stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  }
 }
 
 Status Store::Put(Family family, std::string_view key, std::string_view value) {
@@ -529,7 +595,15 @@ Result<std::optional<StoredStatement>> ReadView::GetStatement(const Uuid& id) {
 Result<bool> ReadView::IsVoided(const Uuid& id) {
   auto raw = impl_->store->GetRaw(kVoided, UuidBytes(id), impl_->snapshot);
   if (!raw.ok()) return std::move(raw).error();
-  return raw->has_value();
+  if (!raw->has_value()) return false;
+  // Voided once the voiding statement is visible: a voiding statement above the watermark
+  // (an earlier reservation still in flight) has no effect yet, like the statement itself.
+  auto voiding = impl_->store->GetRaw(kStatements, **raw, impl_->snapshot);
+  if (!voiding.ok()) return std::move(voiding).error();
+  if (!voiding->has_value()) return true;
+  auto header = keys::DecodeRecordHeader(**voiding);
+  if (!header) return Error::Internal("corrupt statement record");
+  return header->seq <= impl_->watermark;
 }
 
 namespace {

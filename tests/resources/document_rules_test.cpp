@@ -49,15 +49,22 @@ TEST(DocumentKeys, ComponentsArePrefixSafe) {
   EXPECT_TRUE(k2.starts_with(prefix));
 }
 
-TEST(Etags, ListsMatchQuotedWeakBareAndStar) {
-  EXPECT_TRUE(ListsEtag("\"abc\"", "abc"));
-  EXPECT_TRUE(ListsEtag("abc", "abc"));
-  EXPECT_TRUE(ListsEtag("W/\"abc\"", "abc"));
-  EXPECT_TRUE(ListsEtag("\"x\", \"abc\"", "abc"));
-  EXPECT_TRUE(ListsEtag("*", "abc"));
-  EXPECT_FALSE(ListsEtag("\"abd\"", "abc"));
-  EXPECT_FALSE(ListsEtag("", "abc"));
-  EXPECT_FALSE(ListsEtag("\"\"", ""));
+TEST(Etags, ListsMatchQuotedBareAndStar) {
+  for (auto c : {EtagComparison::kStrong, EtagComparison::kWeak}) {
+    EXPECT_TRUE(ListsEtag("\"abc\"", "abc", c));
+    EXPECT_TRUE(ListsEtag("abc", "abc", c));
+    EXPECT_TRUE(ListsEtag("\"x\", \"abc\"", "abc", c));
+    EXPECT_TRUE(ListsEtag("*", "abc", c));
+    EXPECT_FALSE(ListsEtag("\"abd\"", "abc", c));
+    EXPECT_FALSE(ListsEtag("", "abc", c));
+    EXPECT_FALSE(ListsEtag("\"\"", "", c));
+  }
+}
+
+TEST(Etags, WeakTagsMatchOnlyUnderWeakComparison) {
+  EXPECT_TRUE(ListsEtag("W/\"abc\"", "abc", EtagComparison::kWeak));
+  EXPECT_FALSE(ListsEtag("W/\"abc\"", "abc", EtagComparison::kStrong));
+  EXPECT_TRUE(ListsEtag("W/\"abc\", \"abc\"", "abc", EtagComparison::kStrong));
 }
 
 TEST(Preconditions, IfMatch) {
@@ -75,6 +82,10 @@ TEST(Preconditions, IfMatch) {
   Preconditions star{std::string_view("*"), std::nullopt};
   EXPECT_EQ(CheckPreconditions(star, std::nullopt, PutRule::kNone, "state").error().status, 412);
   EXPECT_TRUE(CheckPreconditions(star, current, PutRule::kNone, "state").ok());
+  const std::string weak = "W/" + quoted;
+  Preconditions weak_match;
+  weak_match.if_match = weak;
+  EXPECT_EQ(CheckPreconditions(weak_match, current, PutRule::kNone, "state").error().status, 412);
 }
 
 TEST(Preconditions, IfNoneMatch) {
