@@ -1,7 +1,7 @@
 // Load generator: C keep-alive connections (one thread each) drive a running lrsd for D seconds
 // and report throughput and latency percentiles. Start lrsd first, e.g.
 //   build/lrsd serve --data /tmp/bench --http 127.0.0.1:8080
-//   build-bench/benchmarks/load_generator --url http://127.0.0.1:8080 --key K --secret S \
+//   build-bench/benchmarks/load_generator --url http://127.0.0.1:8080 --key K --secret S
 //       --scenario post --connections 16 --batch 1 --seconds 10
 // Scenarios: post (POST statements, `batch` per request), get (GET one statement by id),
 // query (GET ?agent=…&limit=10), state (PUT a State document).

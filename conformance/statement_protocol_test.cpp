@@ -12,12 +12,12 @@ namespace {
 
 // ---- Version header --------------------------------------------------------------------------
 
-class VersionHeader : public ServerSuite<VersionHeader> {
+class StatementVersionHeader : public ServerSuite<StatementVersionHeader> {
  protected:
   std::unique_ptr<Client> ClientWith(const std::string& version) { return MakeClient(version); }
 };
 
-TEST_F(VersionHeader, XAPI_00321_00331_StatementRequestsWithoutVersionHeaderAreRejected) {
+TEST_F(StatementVersionHeader, XAPI_00321_00331_StatementRequestsWithoutVersionHeaderAreRejected) {
   Requirement("XAPI-00321 XAPI-00331");
   auto c = ClientWith("");
   const std::regex any_version(R"(^(1\.0\.\d+|2\.0\.\d+)$)");
@@ -38,7 +38,7 @@ TEST_F(VersionHeader, XAPI_00321_00331_StatementRequestsWithoutVersionHeaderAreR
   EXPECT_EQ(ok->Get("/xapi/statements?statementId=" + put_id).status, 404) << "rejected PUT stored its statement";
 }
 
-TEST_F(VersionHeader, XAPI_00331_VersionHeaderValues) {
+TEST_F(StatementVersionHeader, XAPI_00331_VersionHeaderValues) {
   Requirement("XAPI-00331 XAPI-00333");
   struct Case {
     std::string header;
@@ -61,7 +61,7 @@ TEST_F(VersionHeader, XAPI_00331_VersionHeaderValues) {
   }
 }
 
-TEST_F(VersionHeader, XAPI_00333_EveryStatementsResponseCarriesTheVersionRequested) {
+TEST_F(StatementVersionHeader, XAPI_00333_EveryStatementsResponseCarriesTheVersionRequested) {
   Requirement("XAPI-00333");
   for (const char* v : kBothVersions) {
     SCOPED_TRACE(v);
@@ -88,7 +88,7 @@ TEST_F(VersionHeader, XAPI_00333_EveryStatementsResponseCarriesTheVersionRequest
   EXPECT_FALSE(r.Header("X-Experience-API-Version").empty());
 }
 
-TEST_F(VersionHeader, XAPI_00332_StatementsKeepTheirVersionAcrossRequestVersions) {
+TEST_F(StatementVersionHeader, XAPI_00332_StatementsKeepTheirVersionAcrossRequestVersions) {
   Requirement("XAPI-00332 XAPI-00330");
   auto v1 = ClientWith(kV103);
   auto v2 = ClientWith(kV200);

@@ -28,6 +28,6 @@ build_and_test() {
 start=$(date +%s)
 build_and_test build -DCMAKE_BUILD_TYPE=Release
 if [ "$mode" = all ]; then
-  build_and_test build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLRSD_SANITIZE=ON
+  build_and_test build-asan -DCMAKE_BUILD_TYPE=Sanitize -DLRSD_SANITIZE=ON
 fi
 echo "== all tests passed in $(( $(date +%s) - start ))s"
