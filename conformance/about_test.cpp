@@ -1,6 +1,6 @@
 // Requirement-traced conformance tests for the About resource (xAPI 1.0.3 Communication 2.8;
 // 2.0.0 4.1.6.7) of a real lrsd, over HTTP and HTTPS. Each test records the requirement ids it
-// checks as its "requirement" property; conformance/README-documents.md maps ids to tests.
+// checks as its "requirement" property; conformance/README.md (part 2) maps ids to tests.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 

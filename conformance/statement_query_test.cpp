@@ -94,7 +94,8 @@ TEST_P(StatementQuery, XAPI_00176_RelatedAgentsMatchesEveryAgentProperty) {
   // The statement authority is an agent property as well: the credential's agent finds its own
   // statements.
   const std::string mine = Store(FreshStatement());
-  auto authority = At(Fetch(mine), "authority");
+  auto stored = Fetch(mine);
+  auto authority = At(stored, "authority");
   ASSERT_NE(authority, nullptr);
   Response r = Query("agent=" + Enc(Dump(*authority)) + "&related_agents=true&limit=0");
   EXPECT_EQ(r.status, 200);

@@ -112,10 +112,15 @@ std::optional<Uuid> StatementRefTarget(const JsonValue& statement);
 // activities become one-element arrays (Data 2.4.6.2), in SubStatements too.
 void NormalizeStatement(JsonValue& statement, JsonAllocator& alloc);
 
-// A canonical serialization of what makes two statements "the same" (xAPI 2.0 statement
-// comparison): keys sorted, `id`, `stored`, `authority`, `version` ignored, timestamps
-// normalised to UTC, group member order ignored. Equal strings mean equal statements.
+// A canonical serialization of what makes two statements "the same" (Data 2.3.1, 2.0 statement
+// comparison): keys sorted; `id`, `stored`, `authority`, `version`, a verb's `display` and an
+// activity's `definition` ignored; timestamps compared as instants; durations to 0.01 s;
+// e-mail domains case-insensitive; group member order ignored; nothing inside `extensions`
+// interpreted. Equal strings mean equal statements.
 std::string ComparisonForm(const JsonValue& statement);
+// "P1DT12H36M0.1237S" -> "P1DT12H36M0.12S": durations compare to 0.01 s (trailing zeros of the
+// fraction dropped, so 0.1S equals 0.10S).
+std::string TruncateDuration(std::string_view duration);
 
 // Output formats for GET statements.
 enum class Format { kExact, kIds, kCanonical };

@@ -59,15 +59,15 @@ struct Target {
 
 }  // namespace
 
-Status ParseAgentParameter(const Context& ctx, std::string_view value, std::string_view rule,
+Status ParseAgentParameter(const Context& ctx, std::string_view value, std::string_view rule, bool allow_group,
                            xapi::JsonDocument& agent) {
   agent.Parse(value.data(), value.size());
   if (agent.HasParseError() || !agent.IsObject()) {
     return Error::BadRequest("parameter agent", std::string(rule), "must be an Agent as JSON");
   }
-  // These resources take an Agent; a Group is not one (Communication 2.3, 2.4, 2.6).
-  if (auto type = agent.FindMember("objectType");
-      type != agent.MemberEnd() && type->value.IsString() && std::string_view(type->value.GetString()) == "Group") {
+  if (auto type = agent.FindMember("objectType"); !allow_group && type != agent.MemberEnd() &&
+                                                   type->value.IsString() &&
+                                                   std::string_view(type->value.GetString()) == "Group") {
     return Error::BadRequest("parameter agent", std::string(rule), "must be an Agent, not a Group");
   }
   if (auto st = xapi::ValidateAgentParameter(agent, ctx.version, "parameter agent"); !st.ok()) return st.error();
@@ -81,7 +81,10 @@ namespace {
 
 Result<std::string> AgentIfiParam(const Context& ctx, std::string_view value) {
   xapi::JsonDocument doc;
-  if (auto st = ParseAgentParameter(ctx, value, "XAPI-00199", doc); !st.ok()) return st.error();
+  // 1.0.3 documents belong to an Agent ("not a Group", Communication 2.3, 2.6); 2.0 also
+  // keeps them for an identified Group.
+  const bool allow_group = ctx.version == xapi::Version::k2_0;
+  if (auto st = ParseAgentParameter(ctx, value, "XAPI-00199", allow_group, doc); !st.ok()) return st.error();
   return *xapi::IfiKey(doc);
 }
 
@@ -350,7 +353,10 @@ http::Response HandleAgents(const Services& svc, Context& ctx) {
   auto agent = http::FindParam(ctx.params, "agent");
   if (!agent) return http::ErrorResponse(Error::BadRequest("parameter agent", "XAPI-00243", "agent is required"));
   xapi::JsonDocument given;
-  if (auto st = ParseAgentParameter(ctx, *agent, "XAPI-00249", given); !st.ok()) return http::ErrorResponse(st.error());
+  // The Agents resource answers for an Agent, "not a Person Object, nor a Group" (Communication 2.4).
+  if (auto st = ParseAgentParameter(ctx, *agent, "XAPI-00249", false, given); !st.ok()) {
+    return http::ErrorResponse(st.error());
+  }
   auto ifi = xapi::IfiKey(given);
   xapi::JsonDocument person;
   if (auto raw = svc.store.Get(store::Family::kAgents, *ifi); raw.ok() && raw->has_value()) {

@@ -6,8 +6,9 @@
 
 namespace lrsd::resources {
 
-// Parses an `agent` parameter: JSON, an Agent (not a Group), valid, with an IFI; else 400.
-Status ParseAgentParameter(const Context& ctx, std::string_view value, std::string_view rule,
+// Parses an `agent` parameter: JSON, valid, with an IFI, and an Agent unless `allow_group`
+// (then an identified Group will do); else 400 with `rule`.
+Status ParseAgentParameter(const Context& ctx, std::string_view value, std::string_view rule, bool allow_group,
                            xapi::JsonDocument& agent);
 
 http::Response HandleState(const Services& svc, Context& ctx);

@@ -120,7 +120,15 @@ class KeyCollector {
 // ---- Comparison form --------------------------------------------------------------------------
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void WriteCanonical(const JsonValue& v, Writer& w, int depth, std::string_view key_in_parent);
+// Where a value sits: its depth, the key it is under (array elements: the array's key), and
+// whether it is inside an "extensions" object, where no xAPI rule applies.
+struct Place {
+  int depth = 0;
+  std::string_view key;
+  bool in_extensions = false;
+};
+
+void WriteCanonical(const JsonValue& v, Writer& w, Place at);
 
 void WriteNumber(const JsonValue& v, Writer& w) {
   // 1 and 1.0 are the same number to a client; print integral values as integers.
@@ -138,21 +146,32 @@ void WriteNumber(const JsonValue& v, Writer& w) {
   else w.Double(v.GetDouble());
 }
 
-std::string CanonicalString(const JsonValue& v, int depth, std::string_view key_in_parent) {
+std::string CanonicalString(const JsonValue& v, Place at) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
-  WriteCanonical(v, w, depth, key_in_parent);
+  WriteCanonical(v, w, at);
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-void WriteCanonical(const JsonValue& v, Writer& w, int depth, std::string_view key_in_parent) {
+void WriteString(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+
+bool IsActivityPlace(std::string_view key) {
+  return key == "object" || key == "parent" || key == "grouping" || key == "category" || key == "other";
+}
+
+void WriteCanonical(const JsonValue& v, Writer& w, Place at) {
   switch (v.GetType()) {
     case rapidjson::kObjectType: {
       std::vector<const JsonValue::Member*> members;
       for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
         std::string_view name = View(it->name);
-        // Properties the LRS sets or may overwrite take no part in "sameness".
-        if (depth == 0 && (name == "id" || name == "stored" || name == "authority" || name == "version")) continue;
+        if (!at.in_extensions) {
+          // Properties the LRS sets or may overwrite take no part in "sameness".
+          if (at.depth == 0 && (name == "id" || name == "stored" || name == "authority" || name == "version")) continue;
+          // Nor do a verb's display and an activity's definition (Data 2.3.1).
+          if (at.key == "verb" && name == "display") continue;
+          if (name == "definition" && IsActivityPlace(at.key)) continue;
+        }
         members.push_back(&*it);
       }
       std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return View(a->name) < View(b->name); });
@@ -160,24 +179,37 @@ void WriteCanonical(const JsonValue& v, Writer& w, int depth, std::string_view k
       for (auto* m : members) {
         std::string_view name = View(m->name);
         w.Key(m->name.GetString(), m->name.GetStringLength());
-        if (name == "timestamp" && m->value.IsString()) {
-          // Equal instants written differently ("+00:00" vs "Z") are the same timestamp.
-          if (auto t = ParseTimestamp(View(m->value), Version::k1_0)) {
-            std::string norm = std::to_string(*t);
-            w.String(norm.c_str(), static_cast<rapidjson::SizeType>(norm.size()));
+        if (!at.in_extensions && m->value.IsString()) {
+          if (name == "timestamp") {
+            // Equal instants written differently ("+00:00" vs "Z") are the same timestamp.
+            if (auto t = ParseTimestamp(View(m->value), Version::k1_0)) {
+              WriteString(w, std::to_string(*t));
+              continue;
+            }
+          } else if (name == "duration" && at.key == "result") {
+            WriteString(w, TruncateDuration(View(m->value)));
+            continue;
+          } else if (name == "mbox") {
+            // The domain of an e-mail address is case-insensitive (Data 2.3.1).
+            std::string mbox(View(m->value));
+            if (auto atsign = mbox.rfind('@'); atsign != std::string::npos) {
+              mbox = mbox.substr(0, atsign) + ToLowerAscii(std::string_view(mbox).substr(atsign));
+            }
+            WriteString(w, mbox);
             continue;
           }
         }
-        WriteCanonical(m->value, w, depth + 1, name);
+        WriteCanonical(m->value, w, Place{at.depth + 1, name, at.in_extensions || name == "extensions"});
       }
       w.EndObject();
       break;
     }
     case rapidjson::kArrayType: {
-      if (key_in_parent == "member") {
+      const Place element{at.depth + 1, at.key, at.in_extensions};
+      if (at.key == "member" && !at.in_extensions) {
         // Group membership is a set: order does not matter.
         std::vector<std::string> items;
-        for (const auto& e : v.GetArray()) items.push_back(CanonicalString(e, depth + 1, {}));
+        for (const auto& e : v.GetArray()) items.push_back(CanonicalString(e, element));
         std::sort(items.begin(), items.end());
         w.StartArray();
         for (const auto& s : items) w.RawValue(s.c_str(), s.size(), rapidjson::kObjectType);
@@ -185,7 +217,7 @@ void WriteCanonical(const JsonValue& v, Writer& w, int depth, std::string_view k
         break;
       }
       w.StartArray();
-      for (const auto& e : v.GetArray()) WriteCanonical(e, w, depth + 1, {});
+      for (const auto& e : v.GetArray()) WriteCanonical(e, w, element);
       w.EndArray();
       break;
     }
@@ -423,7 +455,26 @@ void NormalizeStatement(JsonValue& statement, JsonAllocator& alloc) {
   }
 }
 
-std::string ComparisonForm(const JsonValue& statement) { return CanonicalString(statement, 0, {}); }
+std::string ComparisonForm(const JsonValue& statement) { return CanonicalString(statement, Place{}); }
+
+std::string TruncateDuration(std::string_view d) {
+  if (d.empty() || d.back() != 'S') return std::string(d);
+  std::size_t dot = d.find_last_of(".,");
+  if (dot == std::string_view::npos) return std::string(d);
+  std::string_view frac = d.substr(dot + 1, d.size() - dot - 2);
+  if (!std::all_of(frac.begin(), frac.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::string(d);
+  }
+  frac = frac.substr(0, 2);
+  while (!frac.empty() && frac.back() == '0') frac.remove_suffix(1);
+  std::string out(d.substr(0, dot));
+  if (!frac.empty()) {
+    out += '.';
+    out += frac;
+  }
+  out += 'S';
+  return out;
+}
 
 std::optional<Format> ParseFormat(std::string_view text) {
   if (text == "exact") return Format::kExact;
