@@ -1,15 +1,18 @@
 // lrsd: command line. `lrsd serve` runs the LRS; `lrsd credentials` manages API credentials.
 // Flags and output lines here are interfaces scripts depend on: keep them stable.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "lrsd/auth.h"
 #include "lrsd/net.h"
+#include "lrsd/profile.h"
 #include "lrsd/resources.h"
 #include "lrsd/store.h"
 #include "lrsd/xapi.h"
@@ -74,7 +77,18 @@ lrsd::Result<std::unique_ptr<lrsd::store::Store>> OpenStore(const std::string& d
     lrsd::xapi::MergePerson(person, agent, person.GetAllocator());
     return lrsd::xapi::ToJson(person);
   };
+  options.expand_contribution = lrsd::profile::ExpandContribution;
+  options.merge_profile = lrsd::profile::MergeAggregates;
   return lrsd::store::Store::Open(std::move(options));
+}
+
+// A progress line on stderr, rewritten in place on a terminal.
+void ShowProgress(std::uint64_t done, std::uint64_t total) {
+  static const bool tty = isatty(2);
+  const double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
+  std::fprintf(stderr, "%srebuilding profiles: %llu / %llu statements (%.0f%%)%s", tty ? "\r" : "",
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), pct, tty ? "" : "\n");
+  std::fflush(stderr);
 }
 
 void PrintCredential(const lrsd::auth::Credential& c, const std::string& secret) {
@@ -181,7 +195,9 @@ int Serve(const ServeFlags& f) {
     return kExitUsage;
   }
   config.default_version = *version;
-  lrsd::resources::App app(**store, authenticator, config);
+  lrsd::profile::Service profiles(**store);
+  if (auto st = profiles.Load(); !st.ok()) return Fail(st.error());
+  lrsd::resources::App app(**store, authenticator, &profiles, config);
 
   lrsd::net::RequestLogger logger;
   if (f.access_log) {
@@ -267,15 +283,49 @@ int main(int argc, char** argv) {
   revoke->add_option("key", revoke_key, "Key to revoke")->required();
   revoke->add_option("--data", data, "Data directory")->capture_default_str();
 
+  std::string people_file;
+  auto* people = cli.add_subcommand("people", "Learning-profile people directory (while no lrsd serves the data directory)");
+  people->require_subcommand(1);
+  auto* people_import = people->add_subcommand("import", "Upsert people from a JSON array or a CSV file");
+  people_import->add_option("file", people_file, "JSON (array of people) or CSV (id,name,role,unit,manager,ifis)")
+      ->required();
+  people_import->add_option("--data", data, "Data directory")->capture_default_str();
+  auto* rebuild = cli.add_subcommand(
+      "rebuild", "Recompute every learning profile from the stored statements (after rule changes)");
+  rebuild->add_option("--data", data, "Data directory")->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
 
   if (serve_cmd->parsed()) return Serve(serve);
 
-  // credentials: the database is opened directly; RocksDB's LOCK keeps this from racing a
-  // running server (it fails with exit code 3 and says so).
+  // credentials, people, rebuild: the database is opened directly; RocksDB's LOCK keeps this
+  // from racing a running server (it fails with exit code 3 and says so).
   auto store = OpenStore(data, true);
   if (!store.ok()) return Fail(store.error());
   if (auto st = lrsd::xapi::LoadSchemas(""); !st.ok()) return Fail(st.error());
+  if (people_import->parsed() || rebuild->parsed()) {
+    lrsd::profile::Service profiles(**store);
+    if (auto st = profiles.Load(); !st.ok()) return Fail(st.error());
+    if (rebuild->parsed()) {
+      if (auto st = profiles.Rebuild(ShowProgress); !st.ok()) return Fail(st.error());
+      std::fprintf(stderr, "\n");
+      std::cout << "rebuilt learning profiles\n";
+      return 0;
+    }
+    std::ifstream in(people_file, std::ios::binary);
+    if (!in) {
+      std::cerr << "lrsd: cannot read " << people_file << "\n";
+      return kExitFailure;
+    }
+    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::size_t first = body.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    const bool json = first != std::string::npos && body[first] == '[';
+    auto parsed = json ? lrsd::profile::ParsePeopleJson(body) : lrsd::profile::ParsePeopleCsv(body);
+    if (!parsed.ok()) return Fail(parsed.error());
+    if (auto st = profiles.UpsertPeople(*parsed); !st.ok()) return Fail(st.error());
+    std::cout << "imported " << parsed->size() << " people\n";
+    return 0;
+  }
   lrsd::auth::Authenticator authenticator(**store);
   if (create->parsed()) {
     auto scopes = lrsd::auth::ParseScopes(scope);

@@ -25,6 +25,10 @@ enum Scope : std::uint32_t {
   kProfile = 1u << 5,
   kAllRead = 1u << 6,
   kAll = 1u << 7,
+  // lrsd's own (learning profiles and administration).
+  kAdmin = 1u << 8,
+  kProfilesRead = 1u << 9,
+  kProfilesReadMine = 1u << 10,
 };
 // "statements/write,state" or space separated. nullopt names an unknown scope.
 std::optional<std::uint32_t> ParseScopes(std::string_view text);
@@ -38,7 +42,9 @@ enum class Access {
   kStateRead, kStateWrite,
   kProfileRead, kProfileWrite,
   kDefine,              // (re)define activities / agents
-  kAdmin,               // lrsd administration (scope "all")
+  kAdmin,               // lrsd administration: /admin/ (scopes "admin", "all")
+  kProfilesRead,        // every learning profile (/learning/)
+  kProfilesReadMine,    // the profile of the person whose IFI is this credential's authority
 };
 bool Allows(std::uint32_t scopes, Access access);
 

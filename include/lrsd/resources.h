@@ -1,6 +1,7 @@
-// lrsd resources: the xAPI resources under /xapi/ (statements, about; documents, activities
-// and agents as they land). Turns an http::Request into an http::Response: CORS, the
-// alternate request syntax, version negotiation, authentication and scopes, then the resource.
+// lrsd resources: the xAPI resources under /xapi/ (statements, documents, activities, agents,
+// about) and lrsd's own under /admin/ and /learning/ (learning profiles). Turns an
+// http::Request into an http::Response: CORS, the alternate request syntax, version
+// negotiation, authentication and scopes, then the resource.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +10,7 @@
 
 #include "lrsd/auth.h"
 #include "lrsd/http.h"
+#include "lrsd/profile.h"
 #include "lrsd/query.h"
 #include "lrsd/store.h"
 #include "lrsd/xapi.h"
@@ -30,7 +32,8 @@ struct Config {
 
 class App {
  public:
-  App(store::Store& store, auth::Authenticator& auth, Config config);
+  // `profiles` may be null (no learning profiles: /admin/ and /learning/ answer 404).
+  App(store::Store& store, auth::Authenticator& auth, profile::Service* profiles, Config config);
   ~App();
   http::Response Handle(http::Request& request);
 

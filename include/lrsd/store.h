@@ -15,6 +15,23 @@
 
 namespace lrsd::store {
 
+// Small key/value families other modules own the value format of.
+enum class Family {
+  kMeta, kCredentials, kActivities, kAgents, kDocuments, kAttachments,
+  kDirectory,  // learning-profile configuration: people, framework, rules
+  // Learning-profile records derived from statements (see Options::expand_contribution).
+  // Reads go to the active generation; RebuildProfiles builds the other one and switches.
+  kProfiles,
+};
+
+// A change to the profiles family that a statement's contribution implies.
+struct ProfileOp {
+  enum class Kind { kMerge, kPut, kDelete };
+  Kind kind = Kind::kMerge;
+  std::string key;
+  std::string value;
+};
+
 struct Options {
   std::string path;
   // Sync the write-ahead log before a write is acknowledged. Off trades the last few writes on
@@ -27,10 +44,14 @@ struct Options {
   std::function<std::string(std::string_view existing, std::string_view incoming)> merge_activity;
   // Likewise for what is known of an agent (the Agents resource's Person object), keyed by IFI.
   std::function<std::string(std::string_view existing, std::string_view incoming)> merge_agent;
+  // Learning profiles: the profile records a statement's contribution adds (sign +1, when the
+  // statement is stored) or takes away (sign -1, when it is voided). Applied in the statement's
+  // own write batch; a contribution of a statement stored after its voiding statement is never
+  // added.
+  std::function<std::vector<ProfileOp>(std::string_view contribution, int sign)> expand_contribution;
+  // The RocksDB merge of profile records (ProfileOp::Kind::kMerge): existing + operand.
+  std::function<std::string(std::string_view existing, std::string_view operand)> merge_profile;
 };
-
-// Small key/value families other modules own the value format of.
-enum class Family { kMeta, kCredentials, kActivities, kAgents, kDocuments, kAttachments };
 
 // One index entry of a statement: (kind, key) — kind values are xapi::IndexKind.
 struct IndexEntry {
@@ -52,6 +73,9 @@ struct StatementWrite {
   std::vector<std::pair<std::string, std::string>> activity_definitions;
   // Agents seen in this statement: (IFI key, agent JSON), merged with Options::merge_agent.
   std::vector<std::pair<std::string, std::string>> agents;
+  // Its learning-profile contribution (opaque to the store; empty: none). Kept with the
+  // statement so that voiding can subtract it.
+  std::string contribution;
 };
 
 struct AttachmentWrite {
@@ -122,6 +146,9 @@ class ReadView {
   // Visits every key with `prefix` in key order; the visitor returns false to stop.
   Status ScanPrefix(Family family, std::string_view prefix,
                     const std::function<bool(std::string_view key, std::string_view value)>& visit);
+  // Visits keys in [lower, upper), ascending or descending; the visitor returns false to stop.
+  Status ScanRange(Family family, std::string_view lower, std::string_view upper, bool ascending,
+                   const std::function<bool(std::string_view key, std::string_view value)>& visit);
 
  private:
   friend class Store;
@@ -167,6 +194,22 @@ class Store {
 
   // Deletes every key in one durable atomic batch.
   Status DeleteKeys(Family family, const std::vector<std::string>& keys);
+
+  // Puts (value) and deletes (nullopt) in one durable atomic batch.
+  struct KeyOp {
+    std::string key;
+    std::optional<std::string> value;
+  };
+  Status Apply(Family family, const std::vector<KeyOp>& ops);
+
+  // Recomputes every profile record from the stored statements, with `contribute` giving the
+  // contribution of a statement (its stored JSON; empty: none), into the inactive generation,
+  // then makes it the active one. Statements keep arriving meanwhile (they are written to both
+  // generations) and readers keep reading the old one until the switch. One rebuild at a time
+  // (409 for a second). `progress(done, total)` is called every few thousand statements.
+  using Contributor = std::function<std::string(std::string_view statement_json)>;
+  Status RebuildProfiles(const Contributor& contribute,
+                         const std::function<void(std::uint64_t done, std::uint64_t total)>& progress);
 
   // Flushes memtables and syncs; called on graceful shutdown before closing.
   Status Flush();

@@ -18,6 +18,7 @@ constexpr std::pair<std::string_view, Scope> kScopeNames[] = {
     {"statements/write", kStatementsWrite}, {"statements/read", kStatementsRead},
     {"statements/read/mine", kStatementsReadMine}, {"state", kState},
     {"define", kDefine}, {"profile", kProfile}, {"all/read", kAllRead}, {"all", kAll},
+    {"admin", kAdmin}, {"profiles/read", kProfilesRead}, {"profiles/read/mine", kProfilesReadMine},
 };
 
 bool ValidKey(std::string_view key) {
@@ -161,7 +162,9 @@ bool Allows(std::uint32_t scopes, Access access) {
     case Access::kProfileRead: return read_all || (scopes & kProfile);
     case Access::kProfileWrite: return scopes & kProfile;
     case Access::kDefine: return scopes & kDefine;
-    case Access::kAdmin: return false;
+    case Access::kAdmin: return scopes & kAdmin;
+    case Access::kProfilesRead: return read_all || (scopes & kProfilesRead);
+    case Access::kProfilesReadMine: return read_all || (scopes & (kProfilesRead | kProfilesReadMine));
   }
   return false;
 }

@@ -6,6 +6,7 @@
 #include "resources/about.h"
 #include "resources/common.h"
 #include "resources/documents.h"
+#include "resources/learning.h"
 #include "resources/statements.h"
 
 namespace lrsd::resources {
@@ -22,9 +23,14 @@ constexpr std::string_view kExposeHeaders =
 constexpr std::string_view kFormHeaders[] = {"Authorization", "X-Experience-API-Version", "Content-Type",
                                              "Content-Length", "If-Match", "If-None-Match"};
 
-enum class Route { kNone, kStatements, kAbout, kState, kActivityProfile, kAgentProfile, kActivities, kAgents };
+enum class Route {
+  kNone, kStatements, kAbout, kState, kActivityProfile, kAgentProfile, kActivities, kAgents,
+  kAdmin, kLearning,  // lrsd's own, outside the xAPI base path
+};
 
 Route RouteOf(std::string_view path, std::string_view base) {
+  if (path == "/admin" || path.starts_with("/admin/")) return Route::kAdmin;
+  if (path.starts_with("/learning/")) return Route::kLearning;
   if (!path.starts_with(base)) return Route::kNone;
   path.remove_prefix(base.size());
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
@@ -44,9 +50,11 @@ struct App::Impl {
   store::Store& store;
   auth::Authenticator& auth;
   Config config;
-  Services services{store, auth, config};
+  profile::Service* profiles;
+  Services services{store, auth, config, profiles};
 
-  Impl(store::Store& s, auth::Authenticator& a, Config c) : store(s), auth(a), config(std::move(c)) {}
+  Impl(store::Store& s, auth::Authenticator& a, profile::Service* p, Config c)
+      : store(s), auth(a), config(std::move(c)), profiles(p) {}
 
   bool OriginAllowed(std::string_view origin) const {
     if (config.cors_origins == "*") return true;
@@ -177,6 +185,16 @@ struct App::Impl {
       if (r.status == 401) r.headers.Set("WWW-Authenticate", "Basic realm=\"lrsd\"");
       return r;
     }
+    if (route == Route::kAdmin || route == Route::kLearning) {
+      // lrsd's own resources: no xAPI version header needed (agents validate as 2.0).
+      if (!profiles) return http::ErrorResponse(Error::NotFound("learning profiles are not enabled"));
+      if (alternate) return http::ErrorResponse(Error::BadRequest("parameter method", "method", "not an xAPI resource"));
+      Context own{request, std::move(params), version.value_or(xapi::Version::k2_0), std::move(*principal),
+                  request.method == http::Method::kHead};
+      http::Response r = route == Route::kAdmin ? HandleAdmin(*profiles, own) : HandleLearning(*profiles, own);
+      if (own.head) r.head_only = true;
+      return r;
+    }
     if (!header) {
       return http::ErrorResponse(
           Error::BadRequest("header X-Experience-API-Version", "XAPI-00331", "this resource requires the header"));
@@ -216,8 +234,8 @@ struct App::Impl {
   }
 };
 
-App::App(store::Store& store, auth::Authenticator& auth, Config config)
-    : impl_(std::make_unique<Impl>(store, auth, std::move(config))) {}
+App::App(store::Store& store, auth::Authenticator& auth, profile::Service* profiles, Config config)
+    : impl_(std::make_unique<Impl>(store, auth, profiles, std::move(config))) {}
 App::~App() = default;
 
 http::Response App::Handle(http::Request& request) {

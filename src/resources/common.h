@@ -9,6 +9,7 @@
 
 #include "lrsd/auth.h"
 #include "lrsd/http.h"
+#include "lrsd/profile.h"
 #include "lrsd/resources.h"
 #include "lrsd/store.h"
 #include "lrsd/xapi.h"
@@ -20,6 +21,7 @@ struct Services {
   store::Store& store;
   auth::Authenticator& auth;
   const Config& config;
+  profile::Service* profiles = nullptr;  // learning profiles; null: not maintained
 };
 
 // One request, after routing, version negotiation and authentication.

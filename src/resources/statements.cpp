@@ -210,6 +210,7 @@ Status StoreStatements(const Services& svc, Context& ctx, Body& body, std::vecto
       }
     }
     for (const auto& [ifi, agent] : xapi::AgentsOf(s)) w.agents.emplace_back(ifi, xapi::ToJson(*agent));
+    if (svc.profiles) w.contribution = svc.profiles->ContributionFor(s);
     w.json = xapi::ToJson(s);
     ids.push_back(FormatUuid(w.id));
     writes.push_back(std::move(w));

@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
@@ -38,11 +39,13 @@ enum Cf : std::size_t {
   kAgents,
   kDocuments,
   kAttachments,
+  kDirectory,      // learning-profile configuration
+  kProfiles,       // generation(1) | profile key -> profile record (derived from statements)
   kCfCount
 };
 constexpr std::array<const char*, kCfCount> kCfNames = {
     "default", "statements", "spine", "index", "voided", "refs",
-    "credentials", "activities", "agents", "documents", "attachments"};
+    "credentials", "activities", "agents", "documents", "attachments", "directory", "profiles"};
 
 Cf FamilyCf(Family f) {
   switch (f) {
@@ -52,6 +55,8 @@ Cf FamilyCf(Family f) {
     case Family::kAgents: return kAgents;
     case Family::kDocuments: return kDocuments;
     case Family::kAttachments: return kAttachments;
+    case Family::kDirectory: return kDirectory;
+    case Family::kProfiles: return kProfiles;
   }
   return kDefault;
 }
@@ -61,6 +66,28 @@ Error FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Error::Unavailable(std::move(message));
   return Error::Internal(std::move(message));
 }
+
+// Profile records merge through Options::merge_profile (additive aggregates).
+class ProfileMergeOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  explicit ProfileMergeOperator(std::function<std::string(std::string_view, std::string_view)> merge)
+      : merge_(std::move(merge)) {}
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    if (!merge_) return false;  // reported by RocksDB as a corruption of that key
+    *new_value = merge_(existing ? std::string_view(existing->data(), existing->size()) : std::string_view(),
+                        std::string_view(value.data(), value.size()));
+    return true;
+  }
+  const char* Name() const override { return "lrsd.profile.v1"; }
+
+ private:
+  std::function<std::string(std::string_view, std::string_view)> merge_;
+};
+
+constexpr std::string_view kProfileGenerationKey = "profiles-generation";
+// Key prefix of a statement's contribution in the profiles family (after the generation byte).
+constexpr char kContributionPrefix = 'S';
 
 constexpr std::size_t kLockStripes = 4096;
 constexpr int kMaxRefDepth = 16;
@@ -123,6 +150,25 @@ struct Store::Impl {
   rocksdb::WriteOptions write_options;
   Tracker tracker;
   std::array<std::mutex, kLockStripes> stripes;
+  // Profile generations: readers use `active_gen`; during a rebuild, appends of statements
+  // above `building_from` also write to `building_gen`.
+  std::atomic<int> active_gen{0};
+  std::atomic<int> building_gen{-1};
+  std::atomic<std::uint64_t> building_from{0};
+  std::mutex rebuild_mutex;
+
+  static std::string GenKey(int gen, std::string_view key) {
+    std::string k(1, static_cast<char>(gen));
+    k.append(key);
+    return k;
+  }
+  // The generations a statement stored at `seq` writes its profile records to.
+  std::vector<int> GenerationsFor(std::uint64_t seq) const {
+    std::vector<int> gens = {active_gen.load()};
+    int building = building_gen.load();
+    if (building >= 0 && seq > building_from.load()) gens.push_back(building);
+    return gens;
+  }
 
   ~Impl() {
     if (db) {
@@ -208,6 +254,8 @@ Result<std::unique_ptr<Store>> Store::Open(Options options) {
     } else if (i == kRefs) {
       o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(16));
       o.memtable_prefix_bloom_size_ratio = 0.05;
+    } else if (i == kProfiles) {
+      o.merge_operator = std::make_shared<ProfileMergeOperator>(impl->options.merge_profile);
     }
     descriptors.emplace_back(kCfNames[i], o);
   }
@@ -226,6 +274,12 @@ Result<std::unique_ptr<Store>> Store::Open(Options options) {
     return FromRocks(s, "open " + impl->options.path);
   }
   impl->db.reset(raw);
+
+  if (auto gen = impl->GetRaw(kDefault, kProfileGenerationKey); !gen.ok()) {
+    return std::move(gen).error();
+  } else if (gen->has_value() && (*gen)->size() == 1) {
+    impl->active_gen = (**gen)[0] == 1 ? 1 : 0;
+  }
 
   // Sequences continue above the last stored statement even if the clock went backwards.
   {
@@ -437,6 +491,47 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
     }
     result.stored[i] = true;
   }
+  // Learning profiles: add each new statement's contribution unless it is already voided, and
+  // take away the contribution of each statement this batch voids.
+  if (im.options.expand_contribution) {
+    auto apply = [&](int gen, std::string_view contribution, int sign) {
+      for (const ProfileOp& op : im.options.expand_contribution(contribution, sign)) {
+        std::string key = Store::Impl::GenKey(gen, op.key);
+        switch (op.kind) {
+          case ProfileOp::Kind::kMerge: batch.Merge(im.cf(kProfiles), key, op.value); break;
+          case ProfileOp::Kind::kPut: batch.Put(im.cf(kProfiles), key, op.value); break;
+          case ProfileOp::Kind::kDelete: batch.Delete(im.cf(kProfiles), key); break;
+        }
+      }
+    };
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      const StatementWrite& s = statements[i];
+      if (skip[i] || s.contribution.empty()) continue;
+      std::string id_key(UuidBytes(s.id));
+      bool voided = void_marks.count(id_key) > 0;
+      if (!voided) {
+        auto mark = im.GetRaw(kVoided, id_key);  // its voiding statement came first
+        if (!mark.ok()) return std::move(mark).error();
+        voided = mark->has_value();
+      }
+      for (int gen : im.GenerationsFor(s.seq)) {
+        batch.Put(im.cf(kProfiles), Store::Impl::GenKey(gen, kContributionPrefix + id_key), s.contribution);
+        if (!voided) apply(gen, s.contribution, +1);
+      }
+    }
+    for (const auto& [target_key, voider_seq] : void_marks) {
+      if (auto it = batch_index.find(target_key); it != batch_index.end() && !skip[it->second]) continue;
+      auto before = im.GetRaw(kVoided, target_key);  // voided earlier: nothing left to take away
+      if (!before.ok()) return std::move(before).error();
+      if (before->has_value()) continue;
+      for (int gen : im.GenerationsFor(voider_seq)) {
+        auto c = im.GetRaw(kProfiles, Store::Impl::GenKey(gen, kContributionPrefix + target_key));
+        if (!c.ok()) return std::move(c).error();
+        if (c->has_value()) apply(gen, **c, -1);
+      }
+    }
+  }
+
   for (const auto& [activity, m] : activity_defs) {
     if (m.after != m.before) batch.Put(im.cf(kActivities), activity, m.after);
   }
@@ -532,6 +627,123 @@ Status Store::DeleteKeys(Family family, const std::vector<std::string>& keys) {
   return OkStatus();
 }
 
+Status Store::Apply(Family family, const std::vector<KeyOp>& ops) {
+  if (ops.empty()) return OkStatus();
+  rocksdb::WriteBatch batch;
+  for (const auto& op : ops) {
+    if (op.value) {
+      batch.Put(impl_->cf(FamilyCf(family)), op.key, *op.value);
+    } else {
+      batch.Delete(impl_->cf(FamilyCf(family)), op.key);
+    }
+  }
+  auto s = impl_->db->Write(impl_->write_options, &batch);
+  if (!s.ok()) return FromRocks(s, "write");
+  return OkStatus();
+}
+
+Status Store::RebuildProfiles(const Contributor& contribute,
+                              const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  Impl& im = *impl_;
+  std::unique_lock rebuilding(im.rebuild_mutex, std::try_to_lock);
+  if (!rebuilding.owns_lock()) return Error::Conflict("a profile rebuild is already running");
+  if (!im.options.expand_contribution) return Error::Internal("no profile maintenance configured");
+  const int old_gen = im.active_gen.load();
+  const int gen = 1 - old_gen;
+  const std::string gen_lo(1, static_cast<char>(gen)), gen_hi(1, static_cast<char>(gen + 1));
+  const std::string old_lo(1, static_cast<char>(old_gen)), old_hi(1, static_cast<char>(old_gen + 1));
+  auto st = im.db->DeleteRange(im.write_options, im.cf(kProfiles), gen_lo, gen_hi);  // leftovers
+  if (!st.ok()) return FromRocks(st, "clear profile generation");
+
+  // From here on, statements above `highest` also write to the new generation; the rebuild
+  // covers everything up to it. Taken under the tracker's lock, so no reservation falls between.
+  std::uint64_t highest = 0;
+  im.tracker.Fence([&](std::uint64_t last) {
+    highest = last;
+    im.building_from = last;
+    im.building_gen = gen;
+  });
+  struct Abandon {  // stop double writes whatever happens below
+    Impl& im;
+    bool done = false;
+    ~Abandon() {
+      if (!done) im.building_gen = -1;
+    }
+  } abandon{im};
+  while (im.tracker.Watermark() < highest) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+
+  std::uint64_t total = 0;
+  im.db->GetIntProperty(im.cf(kSpine), "rocksdb.estimate-num-keys", &total);
+  std::uint64_t done = 0;
+  std::uint64_t next_seq = 0;
+  constexpr std::size_t kChunk = 1000;
+  while (next_seq <= highest) {
+    // The next chunk of statements in stored order.
+    std::vector<std::pair<std::uint64_t, Uuid>> chunk;
+    {
+      rocksdb::ReadOptions ro;
+      std::string lower = keys::SeqKey(next_seq), upper = keys::SeqKey(highest + 1);
+      rocksdb::Slice lo(lower), up(upper);
+      ro.iterate_lower_bound = &lo;
+      ro.iterate_upper_bound = &up;
+      std::unique_ptr<rocksdb::Iterator> it(im.db->NewIterator(ro, im.cf(kSpine)));
+      for (it->Seek(lo); it->Valid() && chunk.size() < kChunk; it->Next()) {
+        Uuid id{};
+        std::memcpy(id.data(), it->value().data(), std::min<std::size_t>(16, it->value().size()));
+        chunk.emplace_back(ReadBigEndian64(std::string_view(it->key().data(), it->key().size())), id);
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "read spine");
+    }
+    if (chunk.empty()) break;
+    next_seq = chunk.back().first + 1;
+    std::vector<std::size_t> stripes;
+    for (const auto& [seq, id] : chunk) stripes.push_back(Impl::Stripe(UuidBytes(id)));
+    // Held while reading voiding marks and writing: a concurrent voiding of one of these
+    // statements either sees its contribution in the new generation or happened before.
+    Impl::StripeLocks locks(im, std::move(stripes));
+    rocksdb::WriteBatch batch;
+    for (const auto& [seq, id] : chunk) {
+      std::string id_key(UuidBytes(id));
+      auto raw = im.GetRaw(kStatements, id_key);
+      if (!raw.ok()) return std::move(raw).error();
+      if (!raw->has_value()) continue;
+      auto header = keys::DecodeRecordHeader(**raw);
+      if (!header) return Error::Internal("corrupt statement record");
+      std::string contribution = contribute(std::string_view(**raw).substr(header->json_offset));
+      if (contribution.empty()) continue;
+      batch.Put(im.cf(kProfiles), Impl::GenKey(gen, kContributionPrefix + id_key), contribution);
+      auto mark = im.GetRaw(kVoided, id_key);
+      if (!mark.ok()) return std::move(mark).error();
+      if (mark->has_value()) continue;
+      for (const ProfileOp& op : im.options.expand_contribution(contribution, +1)) {
+        std::string key = Impl::GenKey(gen, op.key);
+        switch (op.kind) {
+          case ProfileOp::Kind::kMerge: batch.Merge(im.cf(kProfiles), key, op.value); break;
+          case ProfileOp::Kind::kPut: batch.Put(im.cf(kProfiles), key, op.value); break;
+          case ProfileOp::Kind::kDelete: batch.Delete(im.cf(kProfiles), key); break;
+        }
+      }
+    }
+    if (auto w = im.db->Write(im.write_options, &batch); !w.ok()) return FromRocks(w, "write profiles");
+    done += chunk.size();
+    if (progress) progress(done, std::max(total, done));
+  }
+
+  // Switch readers and writers to the new generation, then drop the old one.
+  if (auto w = im.db->Put(im.write_options, im.cf(kDefault), std::string(kProfileGenerationKey), gen_lo); !w.ok()) {
+    return FromRocks(w, "switch profile generation");
+  }
+  im.tracker.Fence([&](std::uint64_t) {
+    im.active_gen = gen;
+    im.building_gen = -1;
+  });
+  abandon.done = true;
+  st = im.db->DeleteRange(im.write_options, im.cf(kProfiles), old_lo, old_hi);
+  if (!st.ok()) return FromRocks(st, "drop old profile generation");
+  if (progress) progress(done, done);
+  return OkStatus();
+}
+
 Status Store::Flush() {
   rocksdb::FlushOptions fo;
   fo.wait = true;
@@ -547,6 +759,15 @@ struct ReadView::Impl {
   Store::Impl* store = nullptr;
   const rocksdb::Snapshot* snapshot = nullptr;
   std::uint64_t watermark = 0;
+  int profile_gen = 0;
+
+  // Profile keys carry their generation; every other family's keys are as given.
+  std::string Key(Family family, std::string_view key) const {
+    return family == Family::kProfiles ? Store::Impl::GenKey(profile_gen, key) : std::string(key);
+  }
+  std::string_view Unkey(Family family, std::string_view key) const {
+    return family == Family::kProfiles && !key.empty() ? key.substr(1) : key;
+  }
 
   ~Impl() {
     if (snapshot) store->db->ReleaseSnapshot(snapshot);
@@ -564,6 +785,7 @@ ReadView Store::Read() {
   // Watermark first: everything at or below it is already written, so the snapshot taken
   // afterwards contains it.
   impl->watermark = impl_->tracker.Watermark();
+  impl->profile_gen = impl_->active_gen.load();
   impl->snapshot = impl_->db->GetSnapshot();
   return ReadView(std::move(impl));
 }
@@ -665,17 +887,29 @@ Result<bool> ReadView::HasIndexEntry(const IndexEntry& entry, std::uint64_t seq)
 }
 
 Result<std::optional<std::string>> ReadView::Get(Family family, std::string_view key) {
-  return impl_->store->GetRaw(FamilyCf(family), key, impl_->snapshot);
+  return impl_->store->GetRaw(FamilyCf(family), impl_->Key(family, key), impl_->snapshot);
+}
+
+Status ReadView::ScanRange(Family family, std::string_view lower, std::string_view upper, bool ascending,
+                           const std::function<bool(std::string_view key, std::string_view value)>& visit) {
+  const std::string lo = impl_->Key(family, lower), up = impl_->Key(family, upper);
+  if (lo >= up) return OkStatus();
+  return Iterate(impl_->store->db.get(), impl_->Options(), impl_->store->cf(FamilyCf(family)), lo, up, ascending,
+                 [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+                   return visit(impl_->Unkey(family, std::string_view(k.data(), k.size())),
+                                std::string_view(v.data(), v.size()));
+                 });
 }
 
 Status ReadView::ScanPrefix(Family family, std::string_view prefix,
                             const std::function<bool(std::string_view, std::string_view)>& visit) {
   auto ro = impl_->Options();
+  const std::string full = impl_->Key(family, prefix);
   std::unique_ptr<rocksdb::Iterator> it(impl_->store->db->NewIterator(ro, impl_->store->cf(FamilyCf(family))));
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+  for (it->Seek(rocksdb::Slice(full.data(), full.size())); it->Valid(); it->Next()) {
     std::string_view k(it->key().data(), it->key().size());
-    if (!k.starts_with(prefix)) break;
-    if (!visit(k, std::string_view(it->value().data(), it->value().size()))) break;
+    if (!k.starts_with(full)) break;
+    if (!visit(impl_->Unkey(family, k), std::string_view(it->value().data(), it->value().size()))) break;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scan");
   return OkStatus();

@@ -19,6 +19,13 @@ class Tracker {
   std::uint64_t Watermark();
   // Raises the floor (on open: the last stored sequence).
   void Observe(std::uint64_t seq);
+  // Runs `f(highest)` with reservations held off: every reservation after it is above `highest`.
+  template <class F>
+  std::uint64_t Fence(F&& f) {
+    std::lock_guard lock(mu_);
+    f(last_);
+    return last_;
+  }
 
  private:
   std::mutex mu_;

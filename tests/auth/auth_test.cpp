@@ -82,7 +82,7 @@ TEST(Scopes, AllowsMatrix) {
   using A = Access;
   const std::vector<A> every = {A::kStatementsRead, A::kStatementsReadMine, A::kStatementsWrite, A::kStateRead,
                                 A::kStateWrite,     A::kProfileRead,        A::kProfileWrite,    A::kDefine,
-                                A::kAdmin};
+                                A::kAdmin,          A::kProfilesRead,       A::kProfilesReadMine};
   const std::map<std::uint32_t, std::set<A>> expected = {
       {0, {}},
       {kStatementsWrite, {A::kStatementsWrite}},
@@ -91,8 +91,13 @@ TEST(Scopes, AllowsMatrix) {
       {kState, {A::kStateRead, A::kStateWrite}},
       {kDefine, {A::kDefine}},
       {kProfile, {A::kProfileRead, A::kProfileWrite}},
-      {kAllRead, {A::kStatementsRead, A::kStatementsReadMine, A::kStateRead, A::kProfileRead}},
+      {kAllRead,
+       {A::kStatementsRead, A::kStatementsReadMine, A::kStateRead, A::kProfileRead, A::kProfilesRead,
+        A::kProfilesReadMine}},
       {kAll, {every.begin(), every.end()}},
+      {kAdmin, {A::kAdmin}},
+      {kProfilesRead, {A::kProfilesRead, A::kProfilesReadMine}},
+      {kProfilesReadMine, {A::kProfilesReadMine}},
   };
   for (const auto& [scopes, allowed] : expected) {
     for (A a : every) {

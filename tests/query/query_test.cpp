@@ -42,8 +42,9 @@ class TempDir {
 IndexEntry Key(IndexKind kind, std::string key) { return {static_cast<std::uint8_t>(kind), std::move(key)}; }
 
 struct Spec {
-  std::string activity, verb, agent, registration, authority;
-  std::string related_activity, related_agent;
+  // Default member initializers: designated initializers may then omit fields quietly.
+  std::string activity{}, verb{}, agent{}, registration{}, authority{};
+  std::string related_activity{}, related_agent{};
 };
 
 class QueryTest : public testing::Test {

@@ -159,7 +159,10 @@ TEST(SchemaLoadTest, EmbeddedSchemasArePresentAndLoad) {
     rapidjson::Document d;
     d.Parse(kEmbeddedSchemas[i].second.data(), kEmbeddedSchemas[i].second.size());
     EXPECT_FALSE(d.HasParseError()) << names.back();
-    EXPECT_TRUE(d.IsObject() && d.HasMember("definitions")) << names.back();
+    // The statement schemas; schemas/admin/ also holds data (the default rules).
+    if (names.back().rfind("1.0/", 0) == 0 || names.back().rfind("2.0/", 0) == 0) {
+      EXPECT_TRUE(d.IsObject() && d.HasMember("definitions")) << names.back();
+    }
   }
   EXPECT_NE(std::find(names.begin(), names.end(), "1.0/statement.json"), names.end());
   EXPECT_NE(std::find(names.begin(), names.end(), "2.0/statement.json"), names.end());
