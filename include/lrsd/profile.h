@@ -102,6 +102,86 @@ Result<std::shared_ptr<const Rules>> ParseRules(std::string_view json, const Fra
 // The default rule set shipped in schemas/admin/default-rules.json.
 std::string_view DefaultRulesJson();
 
+// ==== Goals, development plans, costs and KPIs (src/profile/business.cpp) ====================
+// Configuration documents of the scorecards (schemas/admin/goals.json, plan.json, costs.json,
+// kpis.json); each parser is a 400 naming the path on a bad document.
+
+// The goals cascade: organisation goals (no unit, no parent) and unit goals under a parent.
+struct Goal {
+  std::string id;
+  std::string title;
+  std::string parent;  // a goal id of the same document (empty: a root)
+  std::string unit;    // empty: an organisation goal
+  std::vector<std::string> competencies;  // framework competency ids the goal relies on
+  std::vector<std::string> kpis;          // KPI names
+};
+// Unique ids, parents that exist, no cycles; competencies must be in `framework` when given.
+Result<std::vector<Goal>> ParseGoals(std::string_view json, const Framework* framework = nullptr);
+std::string GoalsToJson(const std::vector<Goal>& goals);
+
+struct PlanItem {
+  std::string goal;        // a goal id (checked against `goals` when given)
+  std::string competency;  // a framework competency (checked when a framework is given)
+  int target_level = 0;    // 1..10
+  std::string due;         // "YYYY-MM-DD"
+  std::int64_t due_end = 0;  // the end of that UTC day, microseconds (23:59:59.999999)
+  std::vector<std::string> activities;  // activity IRIs
+  double hours = 0;        // planned learning hours (>= 0)
+};
+// PUT /admin/plans/{personId}: {"from":"2026-01-01","to":"2026-12-31","items":[…]}.
+struct Plan {
+  std::string from, to;                 // "YYYY-MM-DD", from <= to
+  std::int64_t from_start = 0, to_end = 0;  // microseconds: start of `from`, end of `to`
+  std::vector<PlanItem> items;
+};
+Result<Plan> ParsePlan(std::string_view json, const Framework* framework = nullptr,
+                       const std::vector<Goal>* goals = nullptr);
+std::string PlanToJson(const Plan& plan);
+
+// Cost rules: {"currency":"EUR","rules":[{"when":{…},"perCompletion":400,"perHour":90}]} with
+// `when` exactly as in the classification rules; the first matching rule prices a statement:
+// perCompletion when result.completion or result.success is true, plus perHour times its
+// result.duration in hours. Amounts are kept in integer cents. (Compiled and evaluated in
+// src/profile/rules.cpp, with the classification rules' condition compiler.)
+//
+// Rounding: a document amount becomes cents from its shortest decimal form, rounded half up at
+// the third decimal (12.345 -> 1235, 0.285 -> 29). The hourly part takes the duration in whole
+// milliseconds exactly as the aggregates count time (ToMillis) and rounds
+// perHour_cents x millis / 3,600,000 to the nearest cent, halves up (90/h for 20 s: 50 cents;
+// 0.01/h for 30 min: 1 cent). A statement's cost never exceeds kMaxCostCents.
+// A rule that matches prices the statement even if it yields 0 (a rule with only perCompletion
+// for an uncompleted statement): later rules are not tried.
+constexpr std::int64_t kMaxCostCents = std::int64_t{1} << 53;  // exact as a double
+class CostRules {
+ public:
+  const std::string& currency() const { return currency_; }
+  // Cost of one statement in cents (0 when no rule matches).
+  std::int64_t CostOf(const xapi::JsonValue& statement, double seconds, bool completed_or_passed) const;
+  const std::string& source() const { return source_; }
+
+  struct Impl;
+  std::shared_ptr<const Impl> impl_;
+  std::string currency_;
+  std::string source_;
+};
+Result<std::shared_ptr<const CostRules>> ParseCosts(std::string_view json);
+
+// KPIs of a unit: monthly values and the direction that counts as better.
+struct KpiValue {
+  std::string kpi;
+  std::int32_t month = 0;  // yyyymm
+  double value = 0;
+};
+struct KpiSet {
+  std::map<std::string, bool> higher_is_better;  // kpi -> direction
+  std::vector<KpiValue> values;                  // sorted by (kpi, month), one per pair
+};
+// JSON: {"kpis":[{"kpi":"revenue","direction":"higher"|"lower"}],"values":[{"kpi","month":"2026-10","value"}]}
+// or a bare array of values (direction then "higher"). CSV header: kpi,month,value[,direction].
+Result<KpiSet> ParseKpisJson(std::string_view json);
+Result<KpiSet> ParseKpisCsv(std::string_view csv);
+std::string KpisToJson(const KpiSet& kpis);
+
 // ==== Contributions (src/profile/contribution.cpp) ===========================================
 
 // What one statement adds to its actor's profile. Computed when the statement is stored, kept
@@ -119,9 +199,11 @@ struct Contribution {
   std::vector<std::pair<std::string, int>> competencies;  // matched competency rules
   std::string verb;
   std::string activity;             // object id when the object is an activity
+  std::int64_t cost_cents = 0;      // from the cost rules (CostRules::CostOf)
 };
 // nullopt when the statement has no identified actor (anonymous groups).
-std::optional<Contribution> Contribute(const xapi::JsonValue& statement, const Rules& rules);
+std::optional<Contribution> Contribute(const xapi::JsonValue& statement, const Rules& rules,
+                                       const CostRules* costs = nullptr);
 std::string EncodeContribution(const Contribution& c);
 std::optional<Contribution> DecodeContribution(std::string_view bytes);
 
@@ -130,33 +212,46 @@ std::optional<Contribution> DecodeContribution(std::string_view bytes);
 struct CompetencyTally {
   std::int64_t evidence = 0;                 // matching statements
   std::map<int, std::int64_t> qualifying;    // level -> statements with completion or success
+  std::int64_t millis = 0;                   // learning time of the matching statements
   int Level() const;                         // highest level with a positive count, else 0
   bool operator==(const CompetencyTally&) const = default;
 };
+struct MonthTally {
+  std::array<std::int64_t, kModalities> millis{};
+  std::int64_t statements = 0;               // every statement of the month (activity, usage)
+  bool operator==(const MonthTally&) const = default;
+};
 // Everything additive about a set of contributions. Subtracting a contribution undoes adding it
-// exactly: time is kept in integer milliseconds and scaled scores in integer nano-units, so sums
-// do not depend on the order of additions (a rebuild reproduces incremental maintenance bit for
-// bit).
+// exactly: time is kept in integer milliseconds, scaled scores in integer nano-units and money
+// in cents, so sums do not depend on the order of additions (a rebuild reproduces incremental
+// maintenance bit for bit).
 struct Aggregate {
   std::array<std::int64_t, kModalities> statements{};
   std::array<std::int64_t, kModalities> millis{};
   std::int64_t completed = 0, passed = 0, failed = 0;
   std::int64_t scaled_nanos = 0;  // sum of result.score.scaled, in units of 1e-9
   std::int64_t scaled_count = 0;
+  std::array<std::int64_t, kModalities> cost_cents{};  // by modality
   std::map<std::string, CompetencyTally> competencies;
-  std::map<std::int32_t, std::array<std::int64_t, kModalities>> months;  // yyyymm -> millis
+  std::map<std::int32_t, MonthTally> months;  // yyyymm (UTC, statement timestamp)
 
   void Add(const Contribution& c, int sign);
   void Add(const Aggregate& other);
   bool Empty() const;
+  std::int64_t TotalCostCents() const;
   bool operator==(const Aggregate&) const = default;
 };
 std::int64_t ToMillis(double seconds);
 std::int32_t MonthOf(std::int64_t timestamp_micros);  // yyyymm (UTC)
+
 std::string EncodeAggregate(const Aggregate& a);
 Aggregate DecodeAggregate(std::string_view bytes);  // empty/garbage -> empty aggregate
-// RocksDB merge: existing (may be empty) + operand, both encoded aggregates.
+// RocksDB merge of every profile record kind (aggregates and counters): existing (may be
+// empty) + operand.
 std::string MergeAggregates(std::string_view existing, std::string_view operand);
+// Counter records: a fixed-length vector of int64 summed element-wise.
+std::string EncodeCounters(const std::vector<std::int64_t>& values);
+std::vector<std::int64_t> DecodeCounters(std::string_view bytes);
 
 }  // namespace lrsd::profile
 
@@ -183,6 +278,21 @@ struct RecentEntry {
 // The aggregate of one IFI over a range: O(1) unbounded; with a range O(days in range +
 // statements on its two edge days).
 Result<Aggregate> ReadAggregate(store::ReadView& view, std::string_view ifi, const Range& range);
+// What one IFI did on one activity: statements, completions (completion or success true), time.
+struct ActivityTally {
+  std::int64_t statements = 0, completions = 0, millis = 0;
+};
+Result<ActivityTally> ReadActivity(store::ReadView& view, std::string_view ifi, std::string_view activity);
+// When one IFI first evidenced a competency and first reached a level (a qualifying statement
+// at that level or above), as days since the epoch (UTC) of statement timestamps up to `until`.
+// Two seeks, whatever the history.
+struct CompetencyDays {
+  std::optional<std::int64_t> first_evidence;
+  std::optional<std::int64_t> first_reaching;
+};
+Result<CompetencyDays> ReadCompetencyDays(store::ReadView& view, std::string_view ifi, std::string_view competency,
+                                          int level, std::optional<std::int64_t> until);
+
 // The `limit` most recent contributions of these IFIs within the range, newest first.
 Result<std::vector<RecentEntry>> ReadRecent(store::ReadView& view, const std::vector<std::string>& ifis,
                                             const Range& range, std::size_t limit);
@@ -216,12 +326,34 @@ class Service {
   Status SetRules(std::string_view json);
   std::string RulesJson() const;
 
+  // ---- Goals, plans, costs, KPIs (admin) ----
+  Status SetGoals(std::string_view json);
+  std::string GoalsJson() const;
+  // A person's development plan (404 for an unknown person; validated against the framework
+  // and the goals).
+  Status SetPlan(std::string_view person_id, std::string_view json);
+  Result<std::string> PlanJson(std::string_view person_id) const;  // 404 when none
+  Status DeletePlan(std::string_view person_id);
+  // Replaces the cost rules; past statements are priced anew by a rebuild.
+  Status SetCosts(std::string_view json);
+  std::string CostsJson() const;
+  // A unit's monthly KPIs (`unit` empty: the organisation's), JSON or CSV.
+  Status SetKpis(std::string_view unit, std::string_view body, bool csv);
+  Result<std::string> KpisJson(std::string_view unit) const;  // 404 when none
+
   // ---- Profiles (JSON bodies) ----
   Result<std::string> PersonProfile(std::string_view person_id, const Range& range);  // 404 unknown
   // By IFI: the person's profile when the IFI is in the directory, else the IFI's own.
   Result<std::string> AgentProfile(std::string_view ifi, const std::string& agent_json, const Range& range);
   Result<std::string> UnitProfile(std::string_view unit, const Range& range);  // 404 no such unit
   Result<std::string> OrganizationProfile(const Range& range);
+  // The balanced scorecard of a unit (`unit` empty: the organisation).
+  Result<std::string> Scorecard(std::string_view unit, const Range& range);
+  // The goals cascade as a tree, with the people whose plans serve each goal and their progress.
+  Result<std::string> GoalsTree(const Range& range);
+  // Called once a batch of statements is durable: profile caches of these IFIs are stale (an
+  // empty list: everything may be, e.g. after voiding).
+  void Committed(const std::vector<std::string>& ifis);
 
   // ---- Rebuild ----
   struct RebuildState {

@@ -211,6 +211,10 @@ class Store {
   Status RebuildProfiles(const Contributor& contribute,
                          const std::function<void(std::uint64_t done, std::uint64_t total)>& progress);
 
+  // Compacts every column family fully (merge operands folded into values). For benchmarks and
+  // maintenance windows; RocksDB compacts in the background anyway.
+  Status Compact();
+
   // Flushes memtables and syncs; called on graceful shutdown before closing.
   Status Flush();
 

@@ -9,7 +9,11 @@
 namespace lrsd::profile {
 namespace {
 
-constexpr std::uint8_t kFormat = 1;
+// Format 1: before costs, competency time and monthly statement counts (still read).
+constexpr std::uint8_t kFormatV1 = 1;
+constexpr std::uint8_t kFormat = 2;
+// Counter records (activity tallies, competency days): int64 values summed element-wise.
+constexpr std::uint8_t kCounters = 0x10;
 
 class Writer {
  public:
@@ -76,19 +80,20 @@ bool AllZero(const std::array<std::int64_t, kModalities>& a) {
   }
   return true;
 }
+bool Zero(const MonthTally& m) { return AllZero(m.millis) && m.statements == 0; }
 
 // Drops entries that additions and subtractions left at zero, so equal totals encode equally.
 void Prune(Aggregate& a) {
   for (auto it = a.competencies.begin(); it != a.competencies.end();) {
     auto& q = it->second.qualifying;
     std::erase_if(q, [](const auto& kv) { return kv.second == 0; });
-    if (it->second.evidence == 0 && q.empty()) {
+    if (it->second.evidence == 0 && q.empty() && it->second.millis == 0) {
       it = a.competencies.erase(it);
     } else {
       ++it;
     }
   }
-  std::erase_if(a.months, [](const auto& kv) { return AllZero(kv.second); });
+  std::erase_if(a.months, [](const auto& kv) { return Zero(kv.second); });
 }
 
 }  // namespace
@@ -125,15 +130,17 @@ void Aggregate::Add(const Contribution& c, int sign) {
     scaled_nanos += sign * std::llround(std::clamp(*c.scaled, -1.0, 1.0) * 1e9);
     scaled_count += sign;
   }
+  cost_cents[m] += sign * c.cost_cents;
   const bool qualifies = c.completed || c.passed;
   for (const auto& [id, level] : c.competencies) {
     CompetencyTally& t = competencies[id];
     t.evidence += sign;
+    t.millis += millis_delta;
     if (qualifies) t.qualifying[level] += sign;
   }
-  if (millis_delta != 0 && c.modality != Modality::kUnclassified) {
-    months[MonthOf(c.timestamp)][m] += millis_delta;
-  }
+  MonthTally& month = months[MonthOf(c.timestamp)];
+  month.statements += sign;
+  month.millis[m] += millis_delta;
   if (sign < 0) Prune(*this);
 }
 
@@ -141,6 +148,7 @@ void Aggregate::Add(const Aggregate& o) {
   for (std::size_t i = 0; i < kModalities; ++i) {
     statements[i] += o.statements[i];
     millis[i] += o.millis[i];
+    cost_cents[i] += o.cost_cents[i];
   }
   completed += o.completed;
   passed += o.passed;
@@ -150,18 +158,26 @@ void Aggregate::Add(const Aggregate& o) {
   for (const auto& [id, t] : o.competencies) {
     CompetencyTally& mine = competencies[id];
     mine.evidence += t.evidence;
+    mine.millis += t.millis;
     for (const auto& [level, n] : t.qualifying) mine.qualifying[level] += n;
   }
-  for (const auto& [month, ms] : o.months) {
-    auto& mine = months[month];
-    for (std::size_t i = 0; i < kModalities; ++i) mine[i] += ms[i];
+  for (const auto& [month, tally] : o.months) {
+    MonthTally& mine = months[month];
+    mine.statements += tally.statements;
+    for (std::size_t i = 0; i < kModalities; ++i) mine.millis[i] += tally.millis[i];
   }
   Prune(*this);
 }
 
 bool Aggregate::Empty() const {
   return AllZero(statements) && AllZero(millis) && completed == 0 && passed == 0 && failed == 0 &&
-         scaled_nanos == 0 && scaled_count == 0 && competencies.empty() && months.empty();
+         scaled_nanos == 0 && scaled_count == 0 && AllZero(cost_cents) && competencies.empty() && months.empty();
+}
+
+std::int64_t Aggregate::TotalCostCents() const {
+  std::int64_t total = 0;
+  for (auto c : cost_cents) total += c;
+  return total;
 }
 
 std::string EncodeAggregate(const Aggregate& a) {
@@ -174,10 +190,12 @@ std::string EncodeAggregate(const Aggregate& a) {
   w.I64(a.failed);
   w.I64(a.scaled_nanos);
   w.I64(a.scaled_count);
+  for (auto v : a.cost_cents) w.I64(v);
   w.U32(static_cast<std::uint32_t>(a.competencies.size()));
   for (const auto& [id, t] : a.competencies) {
     w.Str(id);
     w.I64(t.evidence);
+    w.I64(t.millis);
     w.U32(static_cast<std::uint32_t>(t.qualifying.size()));
     for (const auto& [level, n] : t.qualifying) {
       w.U32(static_cast<std::uint32_t>(level));
@@ -185,9 +203,10 @@ std::string EncodeAggregate(const Aggregate& a) {
     }
   }
   w.U32(static_cast<std::uint32_t>(a.months.size()));
-  for (const auto& [month, ms] : a.months) {
+  for (const auto& [month, tally] : a.months) {
     w.U32(static_cast<std::uint32_t>(month));
-    for (auto v : ms) w.I64(v);
+    for (auto v : tally.millis) w.I64(v);
+    w.I64(tally.statements);
   }
   return w.Take();
 }
@@ -196,19 +215,23 @@ Aggregate DecodeAggregate(std::string_view bytes) {
   Aggregate a;
   Reader r(bytes);
   std::uint8_t format = 0;
-  if (!r.U8(format) || format != kFormat) return Aggregate{};
+  if (!r.U8(format) || (format != kFormat && format != kFormatV1)) return Aggregate{};
+  const bool v2 = format == kFormat;
   bool ok = true;
   for (auto& v : a.statements) ok = ok && r.I64(v);
   for (auto& v : a.millis) ok = ok && r.I64(v);
   ok = ok && r.I64(a.completed) && r.I64(a.passed) && r.I64(a.failed) && r.I64(a.scaled_nanos) &&
        r.I64(a.scaled_count);
+  if (v2) {
+    for (auto& v : a.cost_cents) ok = ok && r.I64(v);
+  }
   std::uint32_t n = 0;
   ok = ok && r.Count(n, 4 + 8 + 4);
   for (std::uint32_t i = 0; ok && i < n; ++i) {
     std::string id;
     CompetencyTally t;
     std::uint32_t levels = 0;
-    ok = r.Str(id) && r.I64(t.evidence) && r.Count(levels, 12);
+    ok = r.Str(id) && r.I64(t.evidence) && (!v2 || r.I64(t.millis)) && r.Count(levels, 12);
     for (std::uint32_t l = 0; ok && l < levels; ++l) {
       std::uint32_t level = 0;
       std::int64_t count = 0;
@@ -220,16 +243,44 @@ Aggregate DecodeAggregate(std::string_view bytes) {
   ok = ok && r.Count(n, 4 + 8 * kModalities);
   for (std::uint32_t i = 0; ok && i < n; ++i) {
     std::uint32_t month = 0;
-    std::array<std::int64_t, kModalities> ms{};
+    MonthTally tally;
     ok = r.U32(month);
-    for (auto& v : ms) ok = ok && r.I64(v);
-    a.months[static_cast<std::int32_t>(month)] = ms;
+    for (auto& v : tally.millis) ok = ok && r.I64(v);
+    if (v2) ok = ok && r.I64(tally.statements);
+    a.months[static_cast<std::int32_t>(month)] = tally;
   }
   if (!ok || !r.AtEnd()) return Aggregate{};
   return a;
 }
 
+std::string EncodeCounters(const std::vector<std::int64_t>& values) {
+  Writer w;
+  w.U8(kCounters);
+  w.U32(static_cast<std::uint32_t>(values.size()));
+  for (auto v : values) w.I64(v);
+  return w.Take();
+}
+
+std::vector<std::int64_t> DecodeCounters(std::string_view bytes) {
+  Reader r(bytes);
+  std::uint8_t format = 0;
+  std::uint32_t n = 0;
+  if (!r.U8(format) || format != kCounters || !r.Count(n, 8)) return {};
+  std::vector<std::int64_t> values(n);
+  for (auto& v : values) {
+    if (!r.I64(v)) return {};
+  }
+  return r.AtEnd() ? values : std::vector<std::int64_t>{};
+}
+
 std::string MergeAggregates(std::string_view existing, std::string_view operand) {
+  if (!operand.empty() && static_cast<std::uint8_t>(operand[0]) == kCounters) {
+    std::vector<std::int64_t> sum = DecodeCounters(existing);
+    std::vector<std::int64_t> add = DecodeCounters(operand);
+    if (sum.size() < add.size()) sum.resize(add.size());
+    for (std::size_t i = 0; i < add.size(); ++i) sum[i] += add[i];
+    return EncodeCounters(sum);
+  }
   Aggregate a = DecodeAggregate(existing);
   a.Add(DecodeAggregate(operand));
   return EncodeAggregate(a);

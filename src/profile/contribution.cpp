@@ -1,15 +1,19 @@
 // What one statement contributes to its actor's learning profile, and the compact encoding it is
 // kept in next to the statement (include/lrsd/profile.h, "Contributions").
 //
-// Encoding, format 1 (every multi-byte integer a LEB128 varint, signed ones zigzag-mapped):
-//   u8 format (1) | u8 flags | u8 modality | timestamp (zigzag) |
+// Encoding, format 2 (every multi-byte integer a LEB128 varint, signed ones zigzag-mapped):
+//   u8 format (2) | u8 flags | u8 modality | timestamp (zigzag) |
 //   [f64 seconds, little-endian, if flags & kHasSeconds] | [f64 scaled, if flags & kHasScaled] |
+//   [cost in cents (zigzag), if flags & kHasCost] |
 //   ifi | statement id (16 bytes if flags & kUuidId, else a string) | verb | activity |
 //   count | count x (competency, level (zigzag))
 // Strings are a varint length and the bytes. Decoding checks every length against the bytes
 // left (so garbage cannot make it allocate more than the input's size), rejects unknown flags,
-// modalities, non-finite numbers, non-shortest varints and trailing bytes: whatever decodes
-// re-encodes to the same bytes.
+// modalities, non-finite numbers, a zero cost, non-shortest varints and trailing bytes:
+// whatever decodes re-encodes to the same bytes (format 2).
+//
+// Format 1 (stored before costs existed) is format 2 without the kHasCost flag: it still
+// decodes, with cost 0, and re-encodes as format 2 (the same bytes but the first).
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -29,7 +33,8 @@ using config_json::Member;
 using config_json::Sv;
 using xapi::JsonValue;
 
-constexpr std::uint8_t kFormat = 1;
+constexpr std::uint8_t kFormat = 2;
+constexpr std::uint8_t kFormatWithoutCost = 1;
 
 enum : std::uint8_t {
   kCompleted = 1 << 0,
@@ -38,7 +43,9 @@ enum : std::uint8_t {
   kHasScaled = 1 << 3,
   kHasSeconds = 1 << 4,
   kUuidId = 1 << 5,
-  kKnownFlags = (1 << 6) - 1,
+  kHasCost = 1 << 6,
+  kKnownFlagsWithoutCost = (1 << 6) - 1,  // format 1
+  kKnownFlags = (1 << 7) - 1,
 };
 
 std::string_view StringAt(const JsonValue* obj, std::string_view key) {
@@ -129,7 +136,7 @@ class Reader {
 
 }  // namespace
 
-std::optional<Contribution> Contribute(const JsonValue& statement, const Rules& rules) {
+std::optional<Contribution> Contribute(const JsonValue& statement, const Rules& rules, const CostRules* costs) {
   if (!statement.IsObject()) return std::nullopt;
   const JsonValue* actor = Member(statement, "actor");
   if (actor == nullptr) return std::nullopt;
@@ -174,6 +181,7 @@ std::optional<Contribution> Contribute(const JsonValue& statement, const Rules& 
     const JsonValue* ot = Member(*object, "objectType");
     if (ot == nullptr || (ot->IsString() && Sv(*ot) == "Activity")) c.activity = std::string(StringAt(object, "id"));
   }
+  c.cost_cents = costs != nullptr ? costs->CostOf(statement, c.seconds, c.completed || c.passed) : 0;
   return c;
 }
 
@@ -190,6 +198,7 @@ std::string EncodeContribution(const Contribution& c) {
   if (has_scaled) flags |= kHasScaled;
   if (has_seconds) flags |= kHasSeconds;
   if (uuid) flags |= kUuidId;
+  if (c.cost_cents != 0) flags |= kHasCost;
 
   std::string out;
   out.reserve(32 + c.ifi.size() + c.statement_id.size() + c.verb.size() + c.activity.size());
@@ -199,6 +208,7 @@ std::string EncodeContribution(const Contribution& c) {
   PutVarint(out, ZigZag(c.timestamp));
   if (has_seconds) PutDouble(out, c.seconds);
   if (has_scaled) PutDouble(out, *c.scaled);
+  if (c.cost_cents != 0) PutVarint(out, ZigZag(c.cost_cents));
   PutString(out, c.ifi);
   if (uuid)
     out.append(UuidBytes(*uuid));
@@ -217,8 +227,9 @@ std::string EncodeContribution(const Contribution& c) {
 std::optional<Contribution> DecodeContribution(std::string_view bytes) {
   Reader r(bytes);
   std::uint8_t format, flags, modality;
-  if (!r.Byte(format) || format != kFormat) return std::nullopt;
-  if (!r.Byte(flags) || (flags & ~kKnownFlags) != 0) return std::nullopt;
+  if (!r.Byte(format) || (format != kFormat && format != kFormatWithoutCost)) return std::nullopt;
+  const std::uint8_t known = format == kFormat ? kKnownFlags : kKnownFlagsWithoutCost;
+  if (!r.Byte(flags) || (flags & ~known) != 0) return std::nullopt;
   if (!r.Byte(modality) || modality >= kModalities) return std::nullopt;
   Contribution c;
   c.modality = static_cast<Modality>(modality);
@@ -235,6 +246,10 @@ std::optional<Contribution> DecodeContribution(std::string_view bytes) {
     double scaled;
     if (!r.Double(scaled)) return std::nullopt;
     c.scaled = scaled;
+  }
+  if (flags & kHasCost) {
+    if (!r.Varint(u) || u == 0) return std::nullopt;  // zero is never written
+    c.cost_cents = UnZigZag(u);
   }
   if (!r.String(c.ifi)) return std::nullopt;
   if (flags & kUuidId) {

@@ -1,4 +1,7 @@
-// Classification rules (include/lrsd/profile.h, "Classification rules"; schemas/admin/rules.json).
+// Classification rules (include/lrsd/profile.h, "Classification rules"; schemas/admin/rules.json)
+// and cost rules (include/lrsd/profile.h, "Goals, development plans, costs and KPIs";
+// schemas/admin/costs.json). Both compile their `when` conditions with the same compiler below
+// and evaluate them with the same evaluator.
 //
 // Compilation: every IRI / string a condition names is interned into one table (string -> small
 // integer) and each condition becomes a short list of integers (a string condition given as an
@@ -10,12 +13,20 @@
 // the rules never name maps to "none" and so matches nothing), then every rule is a few integer
 // comparisons, activityIdPrefix a prefix compare, and an extension condition a member lookup and
 // JSON equality. Only MatchCompetencies allocates, for the matches it returns.
+//
+// Cost amounts are integer cents. A document amount (a JSON number) becomes cents from its
+// shortest decimal form, rounded half up at the third decimal (0.285 -> 29 cents, although the
+// double nearest 0.285 lies just below it). A statement's cost is perCompletion (when completed
+// or passed) plus perHour x its duration, where the duration is taken in whole milliseconds
+// exactly as the aggregates count time (ToMillis) and perHour_cents x millis / 3,600,000 is
+// rounded to the nearest cent, halves up; the result is capped at kMaxCostCents.
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -76,7 +87,28 @@ struct CompiledWhen {
   std::vector<std::uint32_t> verbs, types, platforms, categories;
   std::vector<std::string> prefixes;
   std::string extension_key;
-  const JsonValue* extension_value = nullptr;  // owned by Rules::Impl::values
+  rapidjson::SizeType extension_value = 0;  // index into Conditions::values
+};
+
+// What the compiled `when`s of one document share (classification rules and cost rules alike):
+// the intern table, the extension values, and the condition kinds any of its rules uses.
+struct Conditions {
+  std::unordered_map<std::string, std::uint32_t, SvHash, std::equal_to<>> interned;
+  xapi::JsonDocument values;  // extension values of the conditions (an array)
+  std::uint8_t used = 0;      // union of every rule's condition bits
+
+  Conditions() { values.SetArray(); }
+  std::uint32_t Intern(std::string_view s) {
+    auto it = interned.find(s);
+    if (it != interned.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(interned.size());
+    interned.emplace(std::string(s), id);
+    return id;
+  }
+  std::uint32_t Lookup(std::string_view s) const {
+    auto it = interned.find(s);
+    return it == interned.end() ? kNone : it->second;
+  }
 };
 
 struct ModalityRule {
@@ -95,24 +127,9 @@ constexpr std::size_t kInlineCategories = 8;
 
 }  // namespace
 
-struct Rules::Impl {
-  std::unordered_map<std::string, std::uint32_t, SvHash, std::equal_to<>> interned;
-  xapi::JsonDocument values;  // extension values of the conditions
+struct Rules::Impl : Conditions {
   std::vector<ModalityRule> modality;
   std::vector<CompetencyRule> competency;
-  std::uint8_t used = 0;  // union of every rule's condition bits
-
-  std::uint32_t Intern(std::string_view s) {
-    auto it = interned.find(s);
-    if (it != interned.end()) return it->second;
-    const auto id = static_cast<std::uint32_t>(interned.size());
-    interned.emplace(std::string(s), id);
-    return id;
-  }
-  std::uint32_t Lookup(std::string_view s) const {
-    auto it = interned.find(s);
-    return it == interned.end() ? kNone : it->second;
-  }
 };
 
 namespace {
@@ -143,7 +160,7 @@ std::string_view StringAt(const JsonValue* obj, std::string_view key) {
   return v != nullptr && v->IsString() ? Sv(*v) : std::string_view{};
 }
 
-Facts Gather(const Rules::Impl& impl, const JsonValue& st) {
+Facts Gather(const Conditions& impl, const JsonValue& st) {
   Facts f;
   if (!st.IsObject()) return f;
   const std::uint8_t used = impl.used;
@@ -205,7 +222,7 @@ bool Contains(const std::vector<std::uint32_t>& list, std::uint32_t id) {
   return false;
 }
 
-bool CategoryMatches(const Rules::Impl& impl, const CompiledWhen& w, const Facts& f) {
+bool CategoryMatches(const Conditions& impl, const CompiledWhen& w, const Facts& f) {
   for (std::size_t i = 0; i < f.category_count; ++i)
     if (Contains(w.categories, f.category_ids[i])) return true;
   if (!f.category_overflow) return false;
@@ -217,7 +234,7 @@ bool CategoryMatches(const Rules::Impl& impl, const CompiledWhen& w, const Facts
   return false;
 }
 
-bool Holds(const Rules::Impl& impl, const CompiledWhen& w, const Facts& f) {
+bool Holds(const Conditions& impl, const CompiledWhen& w, const Facts& f) {
   const std::uint8_t c = w.conditions;
   if ((c & kVerb) && !Contains(w.verbs, f.verb)) return false;
   if ((c & kActivityType) && !Contains(w.types, f.type)) return false;
@@ -235,11 +252,12 @@ bool Holds(const Rules::Impl& impl, const CompiledWhen& w, const Facts& f) {
   }
   if ((c & kCategory) && !CategoryMatches(impl, w, f)) return false;
   if (c & kExtension) {
+    const JsonValue& want = impl.values[w.extension_value];
     bool any = false;
     for (const JsonValue* ext : f.extensions) {
       if (ext == nullptr) continue;
       const JsonValue* v = Member(*ext, w.extension_key);
-      if (v != nullptr && *v == *w.extension_value) {
+      if (v != nullptr && *v == want) {
         any = true;
         break;
       }
@@ -251,7 +269,7 @@ bool Holds(const Rules::Impl& impl, const CompiledWhen& w, const Facts& f) {
 
 // ---- Compilation ----
 
-Status CompileWhen(Rules::Impl& impl, const JsonValue& when, const std::string& path, CompiledWhen& out) {
+Status CompileWhen(Conditions& impl, const JsonValue& when, const std::string& path, CompiledWhen& out) {
   for (const StringCondition& cond : kStringConditions) {
     const JsonValue* v = Member(when, cond.name);
     if (v == nullptr) continue;
@@ -294,8 +312,9 @@ Status CompileWhen(Rules::Impl& impl, const JsonValue& when, const std::string& 
     if (!xapi::IsIri(Sv(key)))
       return Error::BadRequest(Key(Key(path, "extension"), "key"), "iri", "must be an IRI (extension keys are IRIs)");
     out.extension_key = std::string(Sv(key));
-    // The value is copied into the compiled rules' own array `values`; the caller points
-    // extension_value at it once every rule is compiled (pushing may move the elements).
+    // The value is copied into the compiled rules' own array `values` and named by its index
+    // (pushing may move the elements).
+    out.extension_value = impl.values.Size();
     JsonValue copy((*ext)["value"], impl.values.GetAllocator());
     impl.values.PushBack(copy, impl.values.GetAllocator());
   }
@@ -413,9 +432,6 @@ Result<std::shared_ptr<const Rules>> ParseRules(std::string_view json, const Fra
   if (Status st = config_json::Validate("rules.json", "rules", doc, ""); !st) return std::move(st).error();
 
   auto impl = std::make_shared<Rules::Impl>();
-  impl->values.SetArray();
-  // Extension values, in compilation order; pointers are taken once the array is complete.
-  std::vector<CompiledWhen*> with_extension;
 
   if (const JsonValue* list = Member(doc, "modality")) {
     impl->modality.resize(list->Size());
@@ -424,7 +440,6 @@ Result<std::shared_ptr<const Rules>> ParseRules(std::string_view json, const Fra
       const std::string path = Index("modality", i);
       ModalityRule& out = impl->modality[i];
       if (Status st = CompileWhen(*impl, r["when"], Key(path, "when"), out.when); !st) return std::move(st).error();
-      if (out.when.conditions & kExtension) with_extension.push_back(&out.when);
       out.modality = *ParseModality(Sv(r["modality"]));  // the schema's enum
     }
   }
@@ -435,7 +450,6 @@ Result<std::shared_ptr<const Rules>> ParseRules(std::string_view json, const Fra
       const std::string path = Index("competency", i);
       CompetencyRule& out = impl->competency[i];
       if (Status st = CompileWhen(*impl, r["when"], Key(path, "when"), out.when); !st) return std::move(st).error();
-      if (out.when.conditions & kExtension) with_extension.push_back(&out.when);
       out.competency = std::string(Sv(r["competency"]));
       out.level = r["level"].GetInt();
       if (framework != nullptr && framework->FindCompetency(out.competency) == nullptr) {
@@ -444,9 +458,6 @@ Result<std::shared_ptr<const Rules>> ParseRules(std::string_view json, const Fra
       }
     }
   }
-  for (std::size_t i = 0; i < with_extension.size(); ++i)
-    with_extension[i]->extension_value = &impl->values[static_cast<rapidjson::SizeType>(i)];
-
   auto rules = std::make_shared<Rules>();
   rules->source_ = Canonical(doc);
   rules->impl_ = std::move(impl);
@@ -456,6 +467,151 @@ Result<std::shared_ptr<const Rules>> ParseRules(std::string_view json, const Fra
 std::string_view DefaultRulesJson() {
   static const std::string_view text = config_json::EmbeddedFile("admin/default-rules.json");
   return text;
+}
+
+// ==== Cost rules ===============================================================================
+
+namespace {
+
+struct CostRule {
+  CompiledWhen when;
+  std::int64_t per_completion = 0;  // cents
+  std::int64_t per_hour = 0;        // cents
+};
+
+}  // namespace
+
+struct CostRules::Impl : Conditions {
+  std::vector<CostRule> rules;
+};
+
+namespace {
+
+constexpr std::int64_t kMillisPerHour = 3'600'000;
+
+// A document amount (0 <= amount <= 1e9 by the schema) in cents: its shortest decimal form
+// (the digits the document most likely wrote) rounded half up at the third decimal.
+std::int64_t AmountCents(double amount) {
+  if (!(amount > 0)) return 0;  // also -0 and NaN
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, amount, std::chars_format::fixed);
+  if (ec != std::errc()) return 0;  // cannot happen within the schema's bounds
+  const std::string_view text(buf, static_cast<std::size_t>(end - buf));
+  const std::size_t dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+  std::int64_t cents = 0;
+  for (char c : whole) cents = cents * 10 + (c - '0');
+  auto digit = [&](std::size_t i) -> std::int64_t { return i < frac.size() ? frac[i] - '0' : 0; };
+  cents = cents * 100 + digit(0) * 10 + digit(1);
+  if (digit(2) >= 5) ++cents;
+  return cents;
+}
+
+// Cents as the shortest decimal amount: 40000 -> "400", 1250 -> "12.5", 1235 -> "12.35".
+std::string CentsText(std::int64_t cents) {
+  std::string out = std::to_string(cents / 100);
+  const std::int64_t frac = cents % 100;
+  if (frac != 0) {
+    out += '.';
+    out += static_cast<char>('0' + frac / 10);
+    if (frac % 10 != 0) out += static_cast<char>('0' + frac % 10);
+  }
+  return out;
+}
+
+// The cost of a statement a rule prices (see the top of this file).
+std::int64_t RuleCost(const CostRule& r, double seconds, bool completed_or_passed) {
+  std::int64_t cost = completed_or_passed ? r.per_completion : 0;
+  if (r.per_hour > 0) {
+    const std::int64_t millis = ToMillis(seconds);  // 0 <= millis <= 1e15
+    if (millis > 0) {
+      // Up to 1e11 cents x 1e15 ms: exact in 128 bits.
+      using U128 = unsigned __int128;
+      const U128 hourly = (static_cast<U128>(r.per_hour) * static_cast<U128>(millis) + kMillisPerHour / 2) /
+                          static_cast<U128>(kMillisPerHour);
+      cost += hourly >= static_cast<U128>(kMaxCostCents) ? kMaxCostCents : static_cast<std::int64_t>(hourly);
+    }
+  }
+  return std::min(cost, kMaxCostCents);
+}
+
+// Canonical JSON of a validated cost document: keys in a fixed order, amounts as the cents they
+// were stored as, compact.
+std::string CanonicalCosts(const JsonValue& doc, const CostRules::Impl& impl) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto description = [&](const JsonValue& obj) {
+    if (const JsonValue* d = Member(obj, "description")) {
+      w.Key("description");
+      d->Accept(w);
+    }
+  };
+  auto amount = [&](const JsonValue& rule, const char* key, std::int64_t cents) {
+    if (Member(rule, key) == nullptr) return;
+    w.Key(key);
+    const std::string text = CentsText(cents);
+    w.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+  };
+  w.StartObject();
+  description(doc);
+  w.Key("currency");
+  doc["currency"].Accept(w);
+  w.Key("rules");
+  w.StartArray();
+  const JsonValue& rules = doc["rules"];
+  for (rapidjson::SizeType i = 0; i < rules.Size(); ++i) {
+    const JsonValue& r = rules[i];
+    w.StartObject();
+    description(r);
+    w.Key("when");
+    WriteWhen(w, r["when"]);
+    amount(r, "perCompletion", impl.rules[i].per_completion);
+    amount(r, "perHour", impl.rules[i].per_hour);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace
+
+std::int64_t CostRules::CostOf(const JsonValue& statement, double seconds, bool completed_or_passed) const {
+  if (!impl_ || impl_->rules.empty()) return 0;
+  const Facts f = Gather(*impl_, statement);
+  for (const CostRule& r : impl_->rules)
+    if (Holds(*impl_, r.when, f)) return RuleCost(r, seconds, completed_or_passed);  // first match prices
+  return 0;
+}
+
+Result<std::shared_ptr<const CostRules>> ParseCosts(std::string_view json) {
+  xapi::JsonDocument doc;
+  if (Status st = config_json::Parse(json, doc, ""); !st) return std::move(st).error();
+  if (Status st = config_json::Validate("costs.json", "costs", doc, ""); !st) return std::move(st).error();
+
+  // The schema's pattern is matched up to the first NUL; the code is checked whole.
+  const std::string_view currency = Sv(doc["currency"]);
+  if (currency.size() != 3 || !std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    return Error::BadRequest("currency", "pattern", "must be an ISO 4217 currency code: three upper-case letters (EUR)");
+
+  auto impl = std::make_shared<CostRules::Impl>();
+  const JsonValue& list = doc["rules"];
+  impl->rules.resize(list.Size());
+  for (rapidjson::SizeType i = 0; i < list.Size(); ++i) {
+    const JsonValue& r = list[i];
+    CostRule& out = impl->rules[i];
+    if (Status st = CompileWhen(*impl, r["when"], Key(Index("rules", i), "when"), out.when); !st)
+      return std::move(st).error();
+    if (const JsonValue* v = Member(r, "perCompletion")) out.per_completion = AmountCents(v->GetDouble());
+    if (const JsonValue* v = Member(r, "perHour")) out.per_hour = AmountCents(v->GetDouble());
+  }
+
+  auto costs = std::make_shared<CostRules>();
+  costs->currency_ = std::string(currency);
+  costs->source_ = CanonicalCosts(doc, *impl);
+  costs->impl_ = std::move(impl);
+  return std::shared_ptr<const CostRules>(std::move(costs));
 }
 
 }  // namespace lrsd::profile

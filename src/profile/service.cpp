@@ -1,5 +1,7 @@
-// The learning-profile service: directory, framework and rules; contributions for new
-// statements; person / agent / unit / organisation profiles; rebuilds.
+// The learning-profile service: configuration (directory, framework, rules, goals, plans, costs,
+// KPIs) kept in the store and, as an immutable snapshot, in memory; contributions for new
+// statements; person / agent / unit / organisation profiles, scorecards and the goals tree;
+// rebuilds.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -12,149 +14,33 @@
 #include <unordered_map>
 
 #include "lrsd/profile.h"
+#include "profile/config_snapshot.h"
+#include "profile/scorecard.h"
 
 namespace lrsd::profile {
 namespace {
 
-// Directory keys (store family kDirectory).
+// Store keys (family kDirectory).
 constexpr std::string_view kPersonPrefix = "person/";
-constexpr std::string_view kIfiPrefix = "ifi/";
-constexpr std::string_view kUnitPrefix = "unit/";
+constexpr std::string_view kPlanPrefix = "plan/";
+constexpr std::string_view kKpiPrefix = "kpis/";
 constexpr std::string_view kFrameworkKey = "config/framework";
 constexpr std::string_view kRulesKey = "config/rules";
+constexpr std::string_view kGoalsKey = "config/goals";
+constexpr std::string_view kCostsKey = "config/costs";
+// The organisation's own KPIs live under this key suffix (no unit id is empty).
+constexpr std::string_view kOrganizationKpis = "";
 
-// The 70-20-10 reference blend.
-constexpr double kReference[3] = {0.1, 0.7, 0.2};
 constexpr std::size_t kRecent = 10;
 
-std::string PersonKey(std::string_view id) { return std::string(kPersonPrefix) + std::string(id); }
-std::string IfiKey(std::string_view ifi) { return std::string(kIfiPrefix) + std::string(ifi); }
-std::string UnitKey(std::string_view unit, std::string_view id) {
-  std::string k(kUnitPrefix);
-  k += unit;
-  k += '\0';
-  k += id;
-  return k;
-}
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-void Str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-void Key(Writer& w, std::string_view s) { w.Key(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-double Seconds(std::int64_t millis) { return static_cast<double>(millis) / 1000.0; }
-
-std::string MonthText(std::int32_t yyyymm) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", yyyymm / 100, yyyymm % 100);
-  return buf;
-}
-
-void WriteModalities(Writer& w, const Aggregate& a) {
-  const std::int64_t blended = a.millis[0] + a.millis[1] + a.millis[2];
-  Key(w, "modalities");
-  w.StartObject();
-  for (std::size_t m = 0; m < kModalities; ++m) {
-    Key(w, ModalityName(static_cast<Modality>(m)));
-    w.StartObject();
-    Key(w, "statements");
-    w.Int64(a.statements[m]);
-    Key(w, "seconds");
-    w.Double(Seconds(a.millis[m]));
-    if (m < 3) {
-      Key(w, "share");
-      w.Double(blended > 0 ? static_cast<double>(a.millis[m]) / static_cast<double>(blended) : 0.0);
-    }
-    w.EndObject();
-  }
-  w.EndObject();
-  Key(w, "reference");
-  w.StartObject();
-  for (std::size_t m = 0; m < 3; ++m) {
-    Key(w, ModalityName(static_cast<Modality>(m)));
-    w.Double(kReference[m]);
-  }
-  w.EndObject();
-}
-
-void WriteOutcomes(Writer& w, const Aggregate& a) {
-  Key(w, "outcomes");
-  w.StartObject();
-  Key(w, "completed");
-  w.Int64(a.completed);
-  Key(w, "passed");
-  w.Int64(a.passed);
-  Key(w, "failed");
-  w.Int64(a.failed);
-  Key(w, "averageScaledScore");
-  if (a.scaled_count > 0) {
-    w.Double(static_cast<double>(a.scaled_nanos) / 1e9 / static_cast<double>(a.scaled_count));
-  } else {
-    w.Null();
-  }
-  w.EndObject();
-}
-
-void WriteMonths(Writer& w, const Aggregate& a) {
-  Key(w, "months");
-  w.StartArray();
-  for (const auto& [month, ms] : a.months) {
-    w.StartObject();
-    Key(w, "month");
-    Str(w, MonthText(month));
-    for (std::size_t m = 0; m < 3; ++m) {
-      Key(w, ModalityName(static_cast<Modality>(m)));
-      w.Double(Seconds(ms[m]));
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-}
-
-// A person's competency picture: (id, level, target or 0 when the role does not require it,
-// evidence).
-struct CompetencyLine {
-  std::string id;
-  int level = 0;
-  int target = 0;
-  std::int64_t evidence = 0;
-  int Gap() const { return std::max(0, target - level); }
-};
-
-std::vector<CompetencyLine> CompetencyLines(const Aggregate& a, const Framework& f, const Role* role) {
-  std::vector<CompetencyLine> lines;
-  std::set<std::string> seen;
-  if (role) {
-    for (const auto& req : role->required) {
-      CompetencyLine line{req.competency, 0, req.level, 0};
-      if (auto it = a.competencies.find(req.competency); it != a.competencies.end()) {
-        line.level = it->second.Level();
-        line.evidence = it->second.evidence;
-      }
-      lines.push_back(line);
-      seen.insert(req.competency);
-    }
-  }
-  for (const auto& [id, tally] : a.competencies) {
-    if (seen.count(id)) continue;
-    lines.push_back({id, tally.Level(), 0, tally.evidence});
-  }
-  (void)f;
-  return lines;
-}
-
-int TotalGap(const std::vector<CompetencyLine>& lines) {
-  int gap = 0;
-  for (const auto& l : lines) gap += l.Gap();
-  return gap;
-}
+std::string Key(std::string_view prefix, std::string_view id) { return std::string(prefix) + std::string(id); }
 
 }  // namespace
 
 struct Service::Impl {
   store::Store& store;
-  mutable std::mutex mu;  // guards the snapshots below and directory writes
-  std::shared_ptr<const Rules> rules;
-  std::shared_ptr<const Framework> framework = std::make_shared<Framework>();
-  std::string framework_json = R"({"competencies":[],"roles":[]})";
+  mutable std::mutex mu;  // guards `config` (the pointer) and serialises admin changes
+  std::shared_ptr<const Config> config = std::make_shared<Config>();
 
   mutable std::mutex rebuild_mu;
   RebuildState rebuild;
@@ -162,191 +48,26 @@ struct Service::Impl {
 
   explicit Impl(store::Store& s) : store(s) {}
 
-  std::shared_ptr<const Rules> CurrentRules() const {
+  std::shared_ptr<const Config> Current() const {
     std::lock_guard lock(mu);
-    return rules;
+    return config;
   }
-  std::shared_ptr<const Framework> CurrentFramework() const {
+  // Applies `change` to a copy of the configuration, persists `ops`, then publishes the copy.
+  template <class Change>
+  Status Update(Change&& change) {
     std::lock_guard lock(mu);
-    return framework;
-  }
-
-  // The aggregate of a set of IFIs over a range.
-  Result<Aggregate> Sum(store::ReadView& view, const std::vector<std::string>& ifis, const Range& range) {
-    Aggregate total;
-    for (const auto& ifi : ifis) {
-      auto a = ReadAggregate(view, ifi, range);
-      if (!a.ok()) return std::move(a).error();
-      total.Add(*a);
-    }
-    return total;
+    auto next = std::make_shared<Config>(*config);
+    std::vector<store::Store::KeyOp> ops;
+    if (auto st = change(*next, ops); !st.ok()) return st;
+    if (auto st = store.Apply(store::Family::kDirectory, ops); !st.ok()) return st;
+    config = std::move(next);
+    return OkStatus();
   }
 
   static std::vector<std::string> IfisOf(const Person& p) {
     std::vector<std::string> out;
     for (const auto& [key, json] : p.ifis) out.push_back(key);
     return out;
-  }
-
-  Result<std::vector<Person>> PeopleWithPrefix(store::ReadView& view, std::string_view prefix) {
-    std::vector<Person> people;
-    std::optional<Error> error;
-    Status st = view.ScanPrefix(store::Family::kDirectory, prefix, [&](std::string_view, std::string_view v) {
-      auto p = PersonFromJson(v);
-      if (!p.ok()) {
-        error = p.error();
-        return false;
-      }
-      people.push_back(std::move(p).value());
-      return true;
-    });
-    if (!st.ok()) return st.error();
-    if (error) return *error;
-    return people;
-  }
-
-  Result<std::string> Profile(store::ReadView& view, const Person* person, const std::vector<std::string>& ifis,
-                              const std::string& agent_json, const Range& range) {
-    auto agg = Sum(view, ifis, range);
-    if (!agg.ok()) return std::move(agg).error();
-    auto recent = ReadRecent(view, ifis, range, kRecent);
-    if (!recent.ok()) return std::move(recent).error();
-    auto framework = CurrentFramework();
-    const Role* role = person ? framework->FindRole(person->role) : nullptr;
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    Key(w, "person");
-    if (person) {
-      w.StartObject();
-      Key(w, "id");
-      Str(w, person->id);
-      Key(w, "name");
-      Str(w, person->name);
-      Key(w, "role");
-      Str(w, person->role);
-      Key(w, "unit");
-      Str(w, person->unit);
-      w.EndObject();
-    } else {
-      w.Null();
-    }
-    if (!agent_json.empty()) {
-      Key(w, "agent");
-      w.RawValue(agent_json.c_str(), agent_json.size(), rapidjson::kObjectType);
-    }
-    WriteModalities(w, *agg);
-    WriteOutcomes(w, *agg);
-    Key(w, "competencies");
-    w.StartArray();
-    for (const auto& line : CompetencyLines(*agg, *framework, role)) {
-      w.StartObject();
-      Key(w, "id");
-      Str(w, line.id);
-      if (const Competency* c = framework->FindCompetency(line.id)) {
-        Key(w, "name");
-        Str(w, c->name);
-      }
-      Key(w, "level");
-      w.Int(line.level);
-      Key(w, "target");
-      if (line.target > 0) {
-        w.Int(line.target);
-      } else {
-        w.Null();
-      }
-      Key(w, "gap");
-      w.Int(line.Gap());
-      Key(w, "evidence");
-      w.Int64(line.evidence);
-      w.EndObject();
-    }
-    w.EndArray();
-    WriteMonths(w, *agg);
-    Key(w, "recent");
-    w.StartArray();
-    for (const auto& r : *recent) {
-      w.StartObject();
-      Key(w, "id");
-      Str(w, r.id);
-      Key(w, "timestamp");
-      Str(w, FormatTimestampMillis(r.timestamp));
-      Key(w, "verb");
-      Str(w, r.verb);
-      Key(w, "activity");
-      Str(w, r.activity);
-      Key(w, "modality");
-      Str(w, ModalityName(r.modality));
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
-  }
-
-  // Per-person rows and totals of a group of people (a unit, or everyone).
-  struct Group {
-    Aggregate total;
-    struct Row {
-      const Person* person;
-      Aggregate aggregate;
-      std::vector<CompetencyLine> competencies;
-    };
-    std::vector<Row> rows;
-  };
-  Result<Group> Gather(store::ReadView& view, const std::vector<Person>& people, const Range& range,
-                       const Framework& framework) {
-    Group g;
-    for (const auto& p : people) {
-      auto agg = Sum(view, IfisOf(p), range);
-      if (!agg.ok()) return std::move(agg).error();
-      g.total.Add(*agg);
-      auto lines = CompetencyLines(*agg, framework, framework.FindRole(p.role));
-      g.rows.push_back({&p, std::move(agg).value(), std::move(lines)});
-    }
-    return g;
-  }
-
-  // Per competency required by someone's role: people requiring it, those at or above target.
-  static void WriteCoverage(Writer& w, const Group& g, const Framework& framework) {
-    struct Cover {
-      std::int64_t required = 0, at_target = 0;
-    };
-    std::map<std::string, Cover> cover;
-    for (const auto& row : g.rows) {
-      for (const auto& line : row.competencies) {
-        if (line.target == 0) continue;
-        Cover& c = cover[line.id];
-        ++c.required;
-        if (line.level >= line.target) ++c.at_target;
-      }
-    }
-    Key(w, "competencies");
-    w.StartArray();
-    for (const auto& [id, c] : cover) {
-      w.StartObject();
-      Key(w, "id");
-      Str(w, id);
-      if (const Competency* comp = framework.FindCompetency(id)) {
-        Key(w, "name");
-        Str(w, comp->name);
-      }
-      Key(w, "required");
-      w.Int64(c.required);
-      Key(w, "atTarget");
-      w.Int64(c.at_target);
-      Key(w, "coverage");
-      w.Double(c.required > 0 ? static_cast<double>(c.at_target) / static_cast<double>(c.required) : 0.0);
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-
-  static void WriteModalitySeconds(Writer& w, const Aggregate& a) {
-    for (std::size_t m = 0; m < kModalities; ++m) {
-      Key(w, ModalityName(static_cast<Modality>(m)));
-      w.Double(Seconds(a.millis[m]));
-    }
   }
 };
 
@@ -358,32 +79,76 @@ Service::~Service() {
 
 Status Service::Load() {
   auto view = impl_->store.Read();
-  auto framework = view.Get(store::Family::kDirectory, kFrameworkKey);
+  auto next = std::make_shared<Config>();
+  auto get = [&](std::string_view key) -> Result<std::optional<std::string>> {
+    return view.Get(store::Family::kDirectory, key);
+  };
+  auto framework = get(kFrameworkKey);
   if (!framework.ok()) return framework.error();
-  std::shared_ptr<const Framework> f = std::make_shared<Framework>();
-  std::string f_json = impl_->framework_json;
   if (framework->has_value()) {
     auto parsed = ParseFramework(**framework);
     if (!parsed.ok()) return Error::Internal("stored framework is invalid: " + parsed.error().ToString());
-    f = std::make_shared<Framework>(std::move(parsed).value());
-    f_json = **framework;
+    next->framework = std::make_shared<Framework>(std::move(parsed).value());
+    next->framework_json = **framework;
   }
-  auto rules = view.Get(store::Family::kDirectory, kRulesKey);
+  auto rules = get(kRulesKey);
   if (!rules.ok()) return rules.error();
-  auto compiled = ParseRules(rules->has_value() ? std::string_view(**rules) : DefaultRulesJson(), f.get());
+  auto compiled = ParseRules(rules->has_value() ? std::string_view(**rules) : DefaultRulesJson(), next->framework.get());
   if (!compiled.ok()) return Error::Internal("stored rules are invalid: " + compiled.error().ToString());
+  next->rules = std::move(compiled).value();
+  auto costs = get(kCostsKey);
+  if (!costs.ok()) return costs.error();
+  if (costs->has_value()) {
+    auto parsed = ParseCosts(**costs);
+    if (!parsed.ok()) return Error::Internal("stored costs are invalid: " + parsed.error().ToString());
+    next->costs = std::move(parsed).value();
+  }
+  auto goals = get(kGoalsKey);
+  if (!goals.ok()) return goals.error();
+  if (goals->has_value()) {
+    auto parsed = ParseGoals(**goals, next->framework.get());
+    if (!parsed.ok()) return Error::Internal("stored goals are invalid: " + parsed.error().ToString());
+    next->goals = std::move(parsed).value();
+  }
+  std::optional<Error> error;
+  auto scan = [&](std::string_view prefix, const std::function<Status(std::string_view, std::string_view)>& load) {
+    Status st = view.ScanPrefix(store::Family::kDirectory, prefix, [&](std::string_view key, std::string_view value) {
+      Status s = load(key.substr(prefix.size()), value);
+      if (!s.ok()) error = Error::Internal("stored " + std::string(key) + " is invalid: " + s.error().ToString());
+      return s.ok();
+    });
+    if (!st.ok()) error = st.error();
+  };
+  scan(kPersonPrefix, [&](std::string_view id, std::string_view value) -> Status {
+    auto p = PersonFromJson(value);
+    if (!p.ok()) return p.error();
+    next->people.emplace(std::string(id), std::move(p).value());
+    return OkStatus();
+  });
+  scan(kPlanPrefix, [&](std::string_view id, std::string_view value) -> Status {
+    auto plan = ParsePlan(value);
+    if (!plan.ok()) return plan.error();
+    next->plans.emplace(std::string(id), std::move(plan).value());
+    return OkStatus();
+  });
+  scan(kKpiPrefix, [&](std::string_view unit, std::string_view value) -> Status {
+    auto kpis = ParseKpisJson(value);
+    if (!kpis.ok()) return kpis.error();
+    next->kpis.emplace(std::string(unit), std::move(kpis).value());
+    return OkStatus();
+  });
+  if (error) return *error;
+  next->Index();
   std::lock_guard lock(impl_->mu);
-  impl_->framework = std::move(f);
-  impl_->framework_json = std::move(f_json);
-  impl_->rules = std::move(compiled).value();
+  impl_->config = std::move(next);
   return OkStatus();
 }
 
 std::string Service::ContributionFor(const xapi::JsonValue& statement) const {
   if (xapi::VoidedTarget(statement)) return {};  // voiding is bookkeeping, not learning
-  auto rules = impl_->CurrentRules();
-  if (!rules) return {};
-  auto c = Contribute(statement, *rules);
+  auto config = impl_->Current();
+  if (!config->rules) return {};
+  auto c = Contribute(statement, *config->rules, config->costs.get());
   return c ? EncodeContribution(*c) : std::string();
 }
 
@@ -394,249 +159,247 @@ std::string Service::ContributionForJson(std::string_view statement_json) const 
   return ContributionFor(doc);
 }
 
+void Service::Committed(const std::vector<std::string>& /*ifis*/) {}
+
+// ---- Directory ----------------------------------------------------------------------------------
 Status Service::UpsertPeople(const std::vector<Person>& people) {
-  std::lock_guard lock(impl_->mu);
-  auto view = impl_->store.Read();
-  std::set<std::string> uploading;
-  for (const auto& p : people) uploading.insert(p.id);
-  std::vector<store::Store::KeyOp> ops;
-  std::map<std::string, std::optional<std::string>> planned;  // key -> value, later ones win
-  for (const auto& p : people) {
-    auto old_raw = view.Get(store::Family::kDirectory, PersonKey(p.id));
-    if (!old_raw.ok()) return old_raw.error();
-    std::optional<Person> old;
-    if (old_raw->has_value()) {
-      auto parsed = PersonFromJson(**old_raw);
-      if (parsed.ok()) old = std::move(parsed).value();
-    }
-    std::set<std::string> new_ifis;
-    for (const auto& [ifi, json] : p.ifis) {
-      new_ifis.insert(ifi);
-      auto owner = view.Get(store::Family::kDirectory, IfiKey(ifi));
-      if (!owner.ok()) return owner.error();
-      if (owner->has_value() && **owner != p.id && !uploading.count(**owner)) {
-        return Error{409, "people[" + p.id + "].ifis", "directory-ifi",
-                     "IFI " + ifi + " belongs to person " + **owner + "; remove it there first"};
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    std::set<std::string> uploading;
+    for (const auto& p : people) uploading.insert(p.id);
+    for (const auto& p : people) {
+      for (const auto& [ifi, json] : p.ifis) {
+        auto owner = next.ifi_owner.find(ifi);
+        if (owner != next.ifi_owner.end() && owner->second != p.id && !uploading.count(owner->second)) {
+          return Error{409, "people[" + p.id + "].ifis", "directory-ifi",
+                       "IFI " + ifi + " belongs to person " + owner->second + "; remove it there first"};
+        }
       }
-      planned[IfiKey(ifi)] = p.id;
     }
-    if (old) {
-      for (const auto& [ifi, json] : old->ifis) {
-        if (!new_ifis.count(ifi) && !planned.count(IfiKey(ifi))) planned[IfiKey(ifi)] = std::nullopt;
-      }
-      if (old->unit != p.unit) planned[UnitKey(old->unit, p.id)] = std::nullopt;
+    for (const auto& p : people) {
+      next.people[p.id] = p;
+      ops.push_back({Key(kPersonPrefix, p.id), PersonToJson(p)});
     }
-    planned[UnitKey(p.unit, p.id)] = std::string();
-    planned[PersonKey(p.id)] = PersonToJson(p);
-  }
-  for (auto& [key, value] : planned) ops.push_back({key, std::move(value)});
-  return impl_->store.Apply(store::Family::kDirectory, ops);
+    next.Index();
+    return OkStatus();
+  });
 }
 
 Result<std::vector<Person>> Service::ListPeople() {
-  auto view = impl_->store.Read();
-  return impl_->PeopleWithPrefix(view, kPersonPrefix);
+  auto config = impl_->Current();
+  std::vector<Person> out;
+  for (const auto& [id, p] : config->people) out.push_back(p);
+  return out;
 }
 
 Result<std::optional<Person>> Service::GetPerson(std::string_view id) {
-  auto raw = impl_->store.Get(store::Family::kDirectory, PersonKey(id));
-  if (!raw.ok()) return raw.error();
-  if (!raw->has_value()) return std::optional<Person>();
-  auto p = PersonFromJson(**raw);
-  if (!p.ok()) return p.error();
-  return std::optional<Person>(std::move(p).value());
+  auto config = impl_->Current();
+  const Person* p = config->FindPerson(id);
+  return p ? std::optional<Person>(*p) : std::optional<Person>();
 }
 
 Status Service::DeletePerson(std::string_view id) {
-  std::lock_guard lock(impl_->mu);
-  auto existing = GetPerson(id);
-  if (!existing.ok()) return existing.error();
-  if (!existing->has_value()) return Error::NotFound("no person with id '" + std::string(id) + "'");
-  std::vector<store::Store::KeyOp> ops;
-  for (const auto& [ifi, json] : (*existing)->ifis) ops.push_back({IfiKey(ifi), std::nullopt});
-  ops.push_back({UnitKey((*existing)->unit, id), std::nullopt});
-  ops.push_back({PersonKey(id), std::nullopt});
-  return impl_->store.Apply(store::Family::kDirectory, ops);
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    if (!next.people.erase(std::string(id))) return Error::NotFound("no person with id '" + std::string(id) + "'");
+    next.plans.erase(std::string(id));
+    ops.push_back({Key(kPersonPrefix, id), std::nullopt});
+    ops.push_back({Key(kPlanPrefix, id), std::nullopt});
+    next.Index();
+    return OkStatus();
+  });
 }
 
 Result<std::optional<std::string>> Service::PersonIdForIfi(std::string_view ifi) {
-  return impl_->store.Get(store::Family::kDirectory, IfiKey(ifi));
+  auto config = impl_->Current();
+  auto it = config->ifi_owner.find(std::string(ifi));
+  return it == config->ifi_owner.end() ? std::optional<std::string>() : std::optional<std::string>(it->second);
 }
 
 Status Service::SetFramework(std::string_view json) {
   auto parsed = ParseFramework(json);
   if (!parsed.ok()) return parsed.error();
   auto framework = std::make_shared<const Framework>(std::move(parsed).value());
-  // The current rules must still name known competencies.
-  auto rules = impl_->CurrentRules();
-  if (rules) {
-    auto check = ParseRules(rules->source(), framework.get());
-    if (!check.ok()) {
-      Error e = check.error();
-      e.message = "the current rules no longer fit this framework: " + e.message;
-      return e;
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    // Rules, goals and plans must still name known competencies.
+    if (next.rules) {
+      if (auto check = ParseRules(next.rules->source(), framework.get()); !check.ok()) {
+        Error e = check.error();
+        e.message = "the current rules no longer fit this framework: " + e.message;
+        return e;
+      }
     }
-  }
-  std::string canonical = FrameworkToJson(*framework);
-  std::lock_guard lock(impl_->mu);
-  if (auto st = impl_->store.Put(store::Family::kDirectory, kFrameworkKey, canonical); !st.ok()) return st;
-  impl_->framework = std::move(framework);
-  impl_->framework_json = std::move(canonical);
-  return OkStatus();
+    if (!next.goals.empty()) {
+      if (auto check = ParseGoals(GoalsToJson(next.goals), framework.get()); !check.ok()) {
+        Error e = check.error();
+        e.message = "the current goals no longer fit this framework: " + e.message;
+        return e;
+      }
+    }
+    next.framework = framework;
+    next.framework_json = FrameworkToJson(*framework);
+    ops.push_back({std::string(kFrameworkKey), next.framework_json});
+    return OkStatus();
+  });
 }
 
-std::string Service::FrameworkJson() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->framework_json;
-}
+std::string Service::FrameworkJson() const { return impl_->Current()->framework_json; }
 
 Status Service::SetRules(std::string_view json) {
-  auto framework = impl_->CurrentFramework();
-  auto compiled = ParseRules(json, framework.get());
-  if (!compiled.ok()) return compiled.error();
-  std::lock_guard lock(impl_->mu);
-  if (auto st = impl_->store.Put(store::Family::kDirectory, kRulesKey, (*compiled)->source()); !st.ok()) return st;
-  impl_->rules = std::move(compiled).value();
-  return OkStatus();
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    auto compiled = ParseRules(json, next.framework.get());
+    if (!compiled.ok()) return compiled.error();
+    next.rules = std::move(compiled).value();
+    ops.push_back({std::string(kRulesKey), next.rules->source()});
+    return OkStatus();
+  });
 }
 
 std::string Service::RulesJson() const {
-  auto rules = impl_->CurrentRules();
-  return rules ? rules->source() : std::string(DefaultRulesJson());
+  auto config = impl_->Current();
+  return config->rules ? config->rules->source() : std::string(DefaultRulesJson());
 }
 
+Status Service::SetGoals(std::string_view json) {
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    auto goals = ParseGoals(json, next.framework.get());
+    if (!goals.ok()) return goals.error();
+    // Plans must still refer to existing goals.
+    std::set<std::string> ids;
+    for (const auto& g : *goals) ids.insert(g.id);
+    for (const auto& [person, plan] : next.plans) {
+      for (std::size_t i = 0; i < plan.items.size(); ++i) {
+        if (!ids.count(plan.items[i].goal)) {
+          return Error::BadRequest("goals", "goal-in-use",
+                                   "goal '" + plan.items[i].goal + "' is used by the plan of " + person);
+        }
+      }
+    }
+    next.goals = std::move(goals).value();
+    ops.push_back({std::string(kGoalsKey), GoalsToJson(next.goals)});
+    return OkStatus();
+  });
+}
+
+std::string Service::GoalsJson() const { return GoalsToJson(impl_->Current()->goals); }
+
+Status Service::SetPlan(std::string_view person_id, std::string_view json) {
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    if (!next.FindPerson(person_id)) return Error::NotFound("no person with id '" + std::string(person_id) + "'");
+    auto plan = ParsePlan(json, next.framework.get(), &next.goals);
+    if (!plan.ok()) return plan.error();
+    ops.push_back({Key(kPlanPrefix, person_id), PlanToJson(*plan)});
+    next.plans[std::string(person_id)] = std::move(plan).value();
+    return OkStatus();
+  });
+}
+
+Result<std::string> Service::PlanJson(std::string_view person_id) const {
+  auto config = impl_->Current();
+  const Plan* plan = config->FindPlan(person_id);
+  if (!plan) return Error::NotFound("no plan for '" + std::string(person_id) + "'");
+  return PlanToJson(*plan);
+}
+
+Status Service::DeletePlan(std::string_view person_id) {
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    if (!next.plans.erase(std::string(person_id))) {
+      return Error::NotFound("no plan for '" + std::string(person_id) + "'");
+    }
+    ops.push_back({Key(kPlanPrefix, person_id), std::nullopt});
+    return OkStatus();
+  });
+}
+
+Status Service::SetCosts(std::string_view json) {
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    auto costs = ParseCosts(json);
+    if (!costs.ok()) return costs.error();
+    next.costs = std::move(costs).value();
+    ops.push_back({std::string(kCostsKey), next.costs->source()});
+    return OkStatus();
+  });
+}
+
+std::string Service::CostsJson() const {
+  auto config = impl_->Current();
+  return config->costs ? config->costs->source() : std::string(R"({"currency":null,"rules":[]})");
+}
+
+Status Service::SetKpis(std::string_view unit, std::string_view body, bool csv) {
+  auto kpis = csv ? ParseKpisCsv(body) : ParseKpisJson(body);
+  if (!kpis.ok()) return kpis.error();
+  return impl_->Update([&](Config& next, std::vector<store::Store::KeyOp>& ops) -> Status {
+    ops.push_back({Key(kKpiPrefix, unit), KpisToJson(*kpis)});
+    next.kpis[std::string(unit)] = std::move(kpis).value();
+    return OkStatus();
+  });
+}
+
+Result<std::string> Service::KpisJson(std::string_view unit) const {
+  auto config = impl_->Current();
+  auto it = config->kpis.find(std::string(unit));
+  if (it == config->kpis.end()) return Error::NotFound("no KPIs for '" + std::string(unit) + "'");
+  return KpisToJson(it->second);
+}
+
+// ---- Profiles -----------------------------------------------------------------------------------
 Result<std::string> Service::PersonProfile(std::string_view person_id, const Range& range) {
-  auto person = GetPerson(person_id);
-  if (!person.ok()) return person.error();
-  if (!person->has_value()) return Error::NotFound("no person with id '" + std::string(person_id) + "'");
+  auto config = impl_->Current();
+  const Person* person = config->FindPerson(person_id);
+  if (!person) return Error::NotFound("no person with id '" + std::string(person_id) + "'");
   auto view = impl_->store.Read();
-  return impl_->Profile(view, &**person, Impl::IfisOf(**person), {}, range);
+  return scorecard::PersonProfileJson(view, *config, person, Impl::IfisOf(*person), {}, range, kRecent);
 }
 
 Result<std::string> Service::AgentProfile(std::string_view ifi, const std::string& agent_json, const Range& range) {
-  auto owner = PersonIdForIfi(ifi);
-  if (!owner.ok()) return owner.error();
-  if (owner->has_value()) {
-    auto person = GetPerson(**owner);
-    if (!person.ok()) return person.error();
-    if (person->has_value()) {
-      auto view = impl_->store.Read();
-      return impl_->Profile(view, &**person, Impl::IfisOf(**person), agent_json, range);
-    }
-  }
+  auto config = impl_->Current();
   auto view = impl_->store.Read();
-  return impl_->Profile(view, nullptr, {std::string(ifi)}, agent_json, range);
+  auto owner = config->ifi_owner.find(std::string(ifi));
+  if (owner != config->ifi_owner.end()) {
+    const Person* person = config->FindPerson(owner->second);
+    return scorecard::PersonProfileJson(view, *config, person, Impl::IfisOf(*person), agent_json, range, kRecent);
+  }
+  return scorecard::PersonProfileJson(view, *config, nullptr, {std::string(ifi)}, agent_json, range, kRecent);
 }
 
 Result<std::string> Service::UnitProfile(std::string_view unit, const Range& range) {
+  auto config = impl_->Current();
+  auto it = config->units.find(std::string(unit));
+  if (it == config->units.end() || it->second.empty()) {
+    return Error::NotFound("no people in unit '" + std::string(unit) + "'");
+  }
   auto view = impl_->store.Read();
-  std::vector<std::string> ids;
-  std::string prefix(kUnitPrefix);
-  prefix += unit;
-  prefix += '\0';
-  Status st = view.ScanPrefix(store::Family::kDirectory, prefix, [&](std::string_view key, std::string_view) {
-    ids.emplace_back(key.substr(prefix.size()));
-    return true;
-  });
-  if (!st.ok()) return st.error();
-  if (ids.empty()) return Error::NotFound("no people in unit '" + std::string(unit) + "'");
-  std::vector<Person> people;
-  for (const auto& id : ids) {
-    auto raw = view.Get(store::Family::kDirectory, PersonKey(id));
-    if (!raw.ok()) return raw.error();
-    if (!raw->has_value()) continue;
-    auto p = PersonFromJson(**raw);
-    if (p.ok()) people.push_back(std::move(p).value());
-  }
-  auto framework = impl_->CurrentFramework();
-  auto group = impl_->Gather(view, people, range, *framework);
-  if (!group.ok()) return group.error();
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  Key(w, "unit");
-  Str(w, unit);
-  WriteModalities(w, group->total);
-  WriteOutcomes(w, group->total);
-  WriteMonths(w, group->total);
-  Key(w, "people");
-  w.StartArray();
-  for (const auto& row : group->rows) {
-    w.StartObject();
-    Key(w, "id");
-    Str(w, row.person->id);
-    Key(w, "name");
-    Str(w, row.person->name);
-    Key(w, "role");
-    Str(w, row.person->role);
-    Impl::WriteModalitySeconds(w, row.aggregate);
-    Key(w, "gap");
-    w.Int(TotalGap(row.competencies));
-    w.EndObject();
-  }
-  w.EndArray();
-  Impl::WriteCoverage(w, *group, *framework);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return scorecard::UnitProfileJson(view, *config, unit, it->second, range);
 }
 
 Result<std::string> Service::OrganizationProfile(const Range& range) {
+  auto config = impl_->Current();
   auto view = impl_->store.Read();
-  auto people = impl_->PeopleWithPrefix(view, kPersonPrefix);
-  if (!people.ok()) return people.error();
-  auto framework = impl_->CurrentFramework();
-  auto group = impl_->Gather(view, *people, range, *framework);
-  if (!group.ok()) return group.error();
-  // Units in name order, each with its people's sums.
-  struct UnitSums {
-    Aggregate total;
-    std::int64_t people = 0;
-    int gap = 0;
-    std::int64_t required = 0, at_target = 0;
-  };
-  std::map<std::string, UnitSums> units;
-  for (const auto& row : group->rows) {
-    UnitSums& u = units[row.person->unit];
-    u.total.Add(row.aggregate);
-    ++u.people;
-    u.gap += TotalGap(row.competencies);
-    for (const auto& line : row.competencies) {
-      if (line.target == 0) continue;
-      ++u.required;
-      if (line.level >= line.target) ++u.at_target;
-    }
-  }
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  Key(w, "people");
-  w.Int64(static_cast<std::int64_t>(people->size()));
-  WriteModalities(w, group->total);
-  WriteOutcomes(w, group->total);
-  WriteMonths(w, group->total);
-  Key(w, "units");
-  w.StartArray();
-  for (const auto& [unit, u] : units) {
-    w.StartObject();
-    Key(w, "unit");
-    Str(w, unit);
-    Key(w, "people");
-    w.Int64(u.people);
-    Impl::WriteModalitySeconds(w, u.total);
-    Key(w, "completed");
-    w.Int64(u.total.completed);
-    Key(w, "gap");
-    w.Int(u.gap);
-    Key(w, "coverage");
-    w.Double(u.required > 0 ? static_cast<double>(u.at_target) / static_cast<double>(u.required) : 0.0);
-    w.EndObject();
-  }
-  w.EndArray();
-  Impl::WriteCoverage(w, *group, *framework);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return scorecard::OrganizationProfileJson(view, *config, range);
 }
 
+Result<std::string> Service::Scorecard(std::string_view unit, const Range& range) {
+  auto config = impl_->Current();
+  std::vector<std::string> ids;
+  if (!unit.empty()) {
+    auto it = config->units.find(std::string(unit));
+    if (it == config->units.end() || it->second.empty()) {
+      return Error::NotFound("no people in unit '" + std::string(unit) + "'");
+    }
+    ids = it->second;
+  } else {
+    for (const auto& [id, p] : config->people) ids.push_back(id);
+  }
+  auto view = impl_->store.Read();
+  return scorecard::ScorecardJson(view, *config, unit, ids, range, NowMicros());
+}
+
+Result<std::string> Service::GoalsTree(const Range& range) {
+  auto config = impl_->Current();
+  auto view = impl_->store.Read();
+  return scorecard::GoalsTreeJson(view, *config, range, NowMicros());
+}
+
+// ---- Rebuild ------------------------------------------------------------------------------------
 Status Service::Rebuild(const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   return impl_->store.RebuildProfiles([this](std::string_view json) { return ContributionForJson(json); },
                                       progress);

@@ -1,5 +1,6 @@
 // lrsd's own resources: /admin/ (people directory, competency framework, classification
-// rules, profile rebuilds) and /learning/ (person, agent, unit and organisation profiles).
+// rules, goals, development plans, costs, KPIs, profile rebuilds) and /learning/ (person, agent,
+// unit and organisation profiles, balanced scorecards, the goals tree).
 #include "resources/learning.h"
 
 #include <rapidjson/stringbuffer.h>
@@ -173,6 +174,10 @@ http::Response Learning(profile::Service& svc, Context& ctx, std::string_view pa
     return Json(svc.AgentProfile(ifi, xapi::ToJson(doc), *range));
   }
   if (auto st = Require(ctx, auth::Access::kProfilesRead); !st.ok()) return http::ErrorResponse(st.error());
+  if (Trimmed(path, "") == "/learning/scorecard") {
+    if (auto st = CheckParams(ctx.params, {"unit", "since", "until"}); !st.ok()) return http::ErrorResponse(st.error());
+    return Json(svc.Scorecard(http::FindParam(ctx.params, "unit").value_or(""), *range));
+  }
   if (auto st = CheckParams(ctx.params, {"since", "until"}); !st.ok()) return http::ErrorResponse(st.error());
   if (path.starts_with("/learning/units/")) {
     auto unit = Segment(path, "/learning/units/");
@@ -180,6 +185,7 @@ http::Response Learning(profile::Service& svc, Context& ctx, std::string_view pa
     return Json(svc.UnitProfile(*unit, *range));
   }
   if (Trimmed(path, "") == "/learning/organization") return Json(svc.OrganizationProfile(*range));
+  if (Trimmed(path, "") == "/learning/goals") return Json(svc.GoalsTree(*range));
   return http::ErrorResponse(Error::NotFound("no such resource: " + std::string(path)));
 }
 
@@ -199,6 +205,45 @@ http::Response HandleAdmin(profile::Service& svc, Context& ctx) {
   }
   if (name == "/admin/rules") {
     return AdminDocument(ctx, [&] { return svc.RulesJson(); }, [&](std::string_view b) { return svc.SetRules(b); });
+  }
+  if (name == "/admin/goals") {
+    return AdminDocument(ctx, [&] { return svc.GoalsJson(); }, [&](std::string_view b) { return svc.SetGoals(b); });
+  }
+  if (name == "/admin/costs") {
+    return AdminDocument(ctx, [&] { return svc.CostsJson(); }, [&](std::string_view b) { return svc.SetCosts(b); });
+  }
+  if (name.starts_with("/admin/plans/")) {
+    auto id = Segment(path, "/admin/plans/");
+    if (!id) return http::ErrorResponse(Error::NotFound("no such resource"));
+    switch (ctx.request.method) {
+      case http::Method::kGet:
+      case http::Method::kHead: return Json(svc.PlanJson(*id));
+      case http::Method::kPut:
+        if (auto st = svc.SetPlan(*id, ctx.request.body); !st.ok()) return http::ErrorResponse(st.error());
+        return Json(svc.PlanJson(*id));
+      case http::Method::kDelete:
+        if (auto st = svc.DeletePlan(*id); !st.ok()) return http::ErrorResponse(st.error());
+        return http::EmptyResponse(204);
+      default: return MethodNotAllowed("GET, HEAD, PUT, DELETE");
+    }
+  }
+  if (name == "/admin/kpis" || name.starts_with("/admin/kpis/")) {
+    // /admin/kpis is the organisation's own; /admin/kpis/{unit} a unit's.
+    std::string unit;
+    if (name != "/admin/kpis") {
+      auto segment = Segment(path, "/admin/kpis/");
+      if (!segment) return http::ErrorResponse(Error::NotFound("no such resource"));
+      unit = *segment;
+    }
+    if (ctx.request.method == http::Method::kGet || ctx.request.method == http::Method::kHead) {
+      return Json(svc.KpisJson(unit));
+    }
+    if (ctx.request.method == http::Method::kPut) {
+      const bool csv = http::MediaTypeOf(ctx.request.headers.Get("Content-Type").value_or("")) == "text/csv";
+      if (auto st = svc.SetKpis(unit, ctx.request.body, csv); !st.ok()) return http::ErrorResponse(st.error());
+      return Json(svc.KpisJson(unit));
+    }
+    return MethodNotAllowed("GET, HEAD, PUT");
   }
   if (name == "/admin/rebuild") {
     if (ctx.request.method == http::Method::kPost) {

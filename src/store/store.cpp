@@ -744,6 +744,16 @@ Status Store::RebuildProfiles(const Contributor& contribute,
   return OkStatus();
 }
 
+Status Store::Compact() {
+  rocksdb::CompactRangeOptions o;
+  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* h : impl_->handles) {
+    auto s = impl_->db->CompactRange(o, h, nullptr, nullptr);
+    if (!s.ok()) return FromRocks(s, "compact");
+  }
+  return OkStatus();
+}
+
 Status Store::Flush() {
   rocksdb::FlushOptions fo;
   fo.wait = true;

@@ -74,9 +74,10 @@ TEST(Aggregate, CountsTimeOutcomesAndMonths) {
   EXPECT_EQ(a.failed, 1);
   EXPECT_EQ(a.scaled_count, 2);
   EXPECT_EQ(a.scaled_nanos, 1600000000);
-  ASSERT_EQ(a.months.size(), 2u);  // unclassified time has no month column
-  EXPECT_EQ(a.months.at(202610)[0], 3600000);
-  EXPECT_EQ(a.months.at(202611)[1], 1500);
+  ASSERT_EQ(a.months.size(), 2u);
+  EXPECT_EQ(a.months.at(202610).millis[0], 3600000);
+  EXPECT_EQ(a.months.at(202610).statements, 2);  // the unclassified one counts as activity
+  EXPECT_EQ(a.months.at(202611).millis[1], 1500);
 }
 
 TEST(Aggregate, LevelIsTheHighestQualifyingLevelAndSurvivesVoiding) {

@@ -34,8 +34,15 @@ const Rules& TestRules() {
   return *rules;
 }
 
-std::optional<Contribution> Of(std::string_view statement, const Rules& rules = TestRules()) {
-  return Contribute(Json(statement), rules);
+std::optional<Contribution> Of(std::string_view statement, const Rules& rules = TestRules(),
+                               const CostRules* costs = nullptr) {
+  return Contribute(Json(statement), rules, costs);
+}
+
+std::shared_ptr<const CostRules> Costs(std::string_view json) {
+  auto c = ParseCosts(json);
+  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().ToString());
+  return c.ok() ? *c : std::make_shared<const CostRules>();
 }
 
 // A stored cmi5 "passed" (the LRS has set id, timestamp and stored).
@@ -218,6 +225,43 @@ TEST(Contribute, GroupsAndMissingActors) {
   EXPECT_FALSE(Of(R"({"actor":"mailto:a@example.com"})").has_value());
 }
 
+TEST(Contribute, CarriesTheStatementsCost) {
+  const auto costs = Costs(R"({"currency":"EUR","rules":[
+      {"when":{"activityIdPrefix":"https://lms.example.com/au/"},"perCompletion":400,"perHour":90}]})");
+  // Completed and passed: 400.00 + 90.00/h x 1392.5 s (34.8125 -> 34.81).
+  auto c = Of(kPassed, TestRules(), costs.get());
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->cost_cents, 40000 + 3481);
+  // Without cost rules: no cost; the rest is unchanged.
+  auto none = Of(kPassed);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->cost_cents, 0);
+  EXPECT_EQ(none->competencies, c->competencies);
+  CostRules empty;
+  EXPECT_EQ(Of(kPassed, TestRules(), &empty)->cost_cents, 0);
+
+  auto with_result = [&](std::string_view result, std::string_view activity = "https://lms.example.com/au/x") {
+    auto r = Of(R"({"id":"9b2f6a0e-2d7c-4a55-8f3e-6c1b0d9e8a71","timestamp":"2026-10-15T09:12:44Z",
+                    "actor":{"mbox":"mailto:ana@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/experienced"},
+                    "object":{"id":")" +
+                    std::string(activity) + R"("},"result":)" + std::string(result) + "}",
+                TestRules(), costs.get());
+    EXPECT_TRUE(r.has_value());
+    return r ? r->cost_cents : -1;
+  };
+  // perCompletion when completed or passed (Contribute passes completed || passed).
+  EXPECT_EQ(with_result(R"({"completion":true})"), 40000);
+  EXPECT_EQ(with_result(R"({"success":true})"), 40000);
+  EXPECT_EQ(with_result(R"({"success":false,"completion":false})"), 0);
+  EXPECT_EQ(with_result(R"({})"), 0);
+  // perHour on result.duration.
+  EXPECT_EQ(with_result(R"({"duration":"PT30M"})"), 4500);
+  EXPECT_EQ(with_result(R"({"duration":"PT1H","completion":true})"), 40000 + 9000);
+  EXPECT_EQ(with_result(R"({"duration":"not a duration","completion":true})"), 40000);
+  // No rule matches.
+  EXPECT_EQ(with_result(R"({"duration":"PT1H","completion":true})", "https://elsewhere.example.com/x"), 0);
+}
+
 TEST(Contribute, WithoutRules) {
   Rules none;
   auto c = Of(kPassed, none);
@@ -242,6 +286,7 @@ void ExpectSame(const Contribution& a, const Contribution& b) {
   EXPECT_EQ(a.competencies, b.competencies);
   EXPECT_EQ(a.verb, b.verb);
   EXPECT_EQ(a.activity, b.activity);
+  EXPECT_EQ(a.cost_cents, b.cost_cents);
 }
 
 TEST(ContributionEncoding, RoundTripsAStatementsContribution) {
@@ -249,7 +294,7 @@ TEST(ContributionEncoding, RoundTripsAStatementsContribution) {
   ASSERT_TRUE(c.has_value());
   const std::string bytes = EncodeContribution(*c);
   ASSERT_FALSE(bytes.empty());
-  EXPECT_EQ(bytes[0], '\x01');  // format version
+  EXPECT_EQ(bytes[0], '\x02');  // format version
   auto back = DecodeContribution(bytes);
   ASSERT_TRUE(back.has_value());
   ExpectSame(*back, *c);
@@ -300,7 +345,8 @@ TEST(ContributionEncoding, RejectsGarbage) {
 
   EXPECT_FALSE(DecodeContribution("").has_value());
   EXPECT_FALSE(DecodeContribution(std::string_view("\0", 1)).has_value());
-  EXPECT_FALSE(DecodeContribution("\x02" + good.substr(1)).has_value());  // unknown format
+  EXPECT_FALSE(DecodeContribution("\x03" + good.substr(1)).has_value());  // unknown format
+  EXPECT_FALSE(DecodeContribution("\x00" + good.substr(1)).has_value());
   // Every truncation, and trailing bytes.
   for (std::size_t n = 0; n < good.size(); ++n) EXPECT_FALSE(DecodeContribution(good.substr(0, n)).has_value()) << n;
   EXPECT_FALSE(DecodeContribution(good + '\0').has_value());
@@ -345,7 +391,7 @@ TEST(ContributionEncoding, RandomBytesNeverCrash) {
     if (i % 2 == 0) {
       bytes.resize(static_cast<std::size_t>(length(rng)));
       for (char& ch : bytes) ch = static_cast<char>(byte(rng));
-      if (!bytes.empty() && i % 4 == 0) bytes[0] = '\x01';
+      if (!bytes.empty() && i % 4 == 0) bytes[0] = (i % 8 == 0) ? '\x01' : '\x02';
     } else {
       // Flip a byte of a valid encoding.
       bytes = good;
@@ -354,11 +400,76 @@ TEST(ContributionEncoding, RandomBytesNeverCrash) {
     auto d = DecodeContribution(bytes);
     if (d) {
       ++decoded;
-      // Whatever decodes re-encodes to the same bytes.
-      EXPECT_EQ(EncodeContribution(*d), bytes);
+      // Whatever decodes re-encodes to the same bytes (format 1 as format 2: the first byte).
+      if (bytes[0] == '\x01') {
+        EXPECT_EQ(d->cost_cents, 0);
+        EXPECT_EQ(EncodeContribution(*d), "\x02" + bytes.substr(1));
+      } else {
+        EXPECT_EQ(EncodeContribution(*d), bytes);
+      }
     }
   }
   EXPECT_GT(decoded, 0);
+}
+
+// ---- Costs in the encoding, and the format before costs -----------------------------------------
+
+TEST(ContributionEncoding, RoundTripsCosts) {
+  auto c = Of(kPassed);
+  ASSERT_TRUE(c.has_value());
+  const std::string without = EncodeContribution(*c);
+  for (std::int64_t cost : {std::int64_t{1}, std::int64_t{43481}, std::int64_t{-5}, kMaxCostCents,
+                            std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()}) {
+    c->cost_cents = cost;
+    const std::string bytes = EncodeContribution(*c);
+    EXPECT_EQ(bytes[0], '\x02');
+    EXPECT_GT(bytes.size(), without.size());
+    auto back = DecodeContribution(bytes);
+    ASSERT_TRUE(back.has_value()) << cost;
+    ExpectSame(*back, *c);
+  }
+  // A zero cost takes no bytes, and is never written: a cost flag with a zero amount is garbage.
+  c->cost_cents = 0;
+  EXPECT_EQ(EncodeContribution(*c), without);
+  c->cost_cents = 1;
+  std::string zero = EncodeContribution(*c);
+  // format, flags, modality, timestamp (8 bytes), seconds, scaled, then the cost varint.
+  const std::size_t cost_at = 3 + 8 + 8 + 8;
+  ASSERT_EQ(zero[cost_at], '\x02');  // zigzag(1)
+  zero[cost_at] = '\x00';
+  EXPECT_FALSE(DecodeContribution(zero).has_value());
+}
+
+// kPassed under TestRules() as encoded by format 1 (before costs), byte for byte.
+constexpr std::string_view kFormat1Hex =
+    "013b0080bf89b5aef7ae060000000000c2954085eb51b81e85eb3f236163636f756e743a68747470733a2f2f6c6d732e6578"
+    "616d706c652e636f6d7c616e610a7c3e2e5b3d4c1e9f1c3c8c7a1d2e4f25687474703a2f2f61646c6e65742e676f762f6578"
+    "706170692f76657262732f7061737365642868747470733a2f2f6c6d732e6578616d706c652e636f6d2f61752f6e65676f74"
+    "696174696f6e2d31020b6e65676f74696174696f6e060b6173736573736d656e747302";
+
+std::string FromHex(std::string_view hex) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
+  return out;
+}
+
+TEST(ContributionEncoding, DecodesTheFormatBeforeCosts) {
+  const std::string old = FromHex(kFormat1Hex);
+  ASSERT_EQ(old[0], '\x01');
+  auto d = DecodeContribution(old);
+  ASSERT_TRUE(d.has_value());
+  auto expected = Of(kPassed);
+  ASSERT_TRUE(expected.has_value());
+  ExpectSame(*d, *expected);
+  EXPECT_EQ(d->cost_cents, 0);
+  // Re-encoded in the current format: format 2 without a cost is format 1 but for the version.
+  EXPECT_EQ(EncodeContribution(*d), "\x02" + old.substr(1));
+  // Format 1 knows no cost flag.
+  std::string flagged = old;
+  flagged[1] = static_cast<char>(flagged[1] | 0x40);
+  EXPECT_FALSE(DecodeContribution(flagged).has_value());
+  // Its truncations stay garbage.
+  for (std::size_t n = 0; n < old.size(); ++n) EXPECT_FALSE(DecodeContribution(old.substr(0, n)).has_value()) << n;
 }
 
 }  // namespace
