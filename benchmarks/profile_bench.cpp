@@ -236,6 +236,18 @@ void BM_UnitScorecard(benchmark::State& state) {
 }
 BENCHMARK(BM_UnitScorecard)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
+// The same with every person's state recomputed (as after a change to everyone's data).
+void BM_UnitScorecardCold(benchmark::State& state) {
+  UnitFixture& f = Unit();
+  for (auto _ : state) {
+    f.service->Committed({});
+    auto body = f.service->Scorecard("sales", lrsd::profile::Range{});
+    if (!body.ok()) state.SkipWithError("scorecard failed");
+    benchmark::DoNotOptimize(body);
+  }
+}
+BENCHMARK(BM_UnitScorecardCold)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
 void BM_UnitProfile(benchmark::State& state) {
   UnitFixture& f = Unit();
   for (auto _ : state) {

@@ -126,72 +126,6 @@ Result<Aggregate> Sum(store::ReadView& view, const std::vector<std::string>& ifi
   return total;
 }
 
-std::vector<std::string> IfisOf(const Person& p) {
-  std::vector<std::string> out;
-  for (const auto& [key, json] : p.ifis) out.push_back(key);
-  return out;
-}
-
-// Everything a report needs about one person.
-struct PersonState {
-  const Person* person = nullptr;
-  std::vector<std::string> ifis;
-  Aggregate in_range;  // statements within the range
-  Aggregate to_date;   // statements up to the range's end: levels, plans
-  std::vector<CompetencyLine> lines;
-  std::vector<ItemProgress> plan;
-};
-
-Result<PersonState> LoadPerson(store::ReadView& view, const Config& config, const Person* person,
-                               std::vector<std::string> ifis, const Range& range, std::int64_t at, bool with_plan) {
-  PersonState st;
-  st.person = person;
-  st.ifis = std::move(ifis);
-  auto in_range = Sum(view, st.ifis, range);
-  if (!in_range.ok()) return std::move(in_range).error();
-  st.in_range = std::move(in_range).value();
-  if (range.since) {
-    auto to_date = Sum(view, st.ifis, Range{std::nullopt, range.until});
-    if (!to_date.ok()) return std::move(to_date).error();
-    st.to_date = std::move(to_date).value();
-  } else {
-    st.to_date = st.in_range;
-  }
-  const Role* role = person ? config.framework->FindRole(person->role) : nullptr;
-  st.lines = CompetencyLines(st.to_date, role);
-  if (!with_plan || !person) return st;
-  const Plan* plan = config.FindPlan(person->id);
-  if (!plan) return st;
-  for (const auto& item : plan->items) {
-    ItemProgress p;
-    p.item = &item;
-    if (auto it = st.to_date.competencies.find(item.competency); it != st.to_date.competencies.end()) {
-      p.level = it->second.Level();
-    }
-    std::int64_t activity_millis = 0;
-    for (const auto& activity : item.activities) {
-      std::int64_t completions = 0;
-      for (const auto& ifi : st.ifis) {
-        auto t = ReadActivity(view, ifi, activity);
-        if (!t.ok()) return std::move(t).error();
-        completions += t->completions;
-        activity_millis += t->millis;
-      }
-      if (completions > 0) ++p.activities_done;
-    }
-    // Hours on the planned activities; without any, hours on evidence of the competency.
-    std::int64_t millis = activity_millis;
-    if (item.activities.empty()) {
-      if (auto it = st.to_date.competencies.find(item.competency); it != st.to_date.competencies.end()) {
-        millis = it->second.millis;
-      }
-    }
-    p.hours = static_cast<double>(millis) / kMillisPerHour;
-    p.status = EvaluateStatus(*plan, item, p.level, p.activities_done, p.hours, at);
-    st.plan.push_back(p);
-  }
-  return st;
-}
 
 void WriteCost(Writer& w, const Config& config, const Aggregate& a) {
   if (!config.costs) return;
@@ -280,10 +214,10 @@ int TotalGap(const std::vector<CompetencyLine>& lines) {
 struct Coverage {
   std::int64_t required = 0, at_target = 0;
 };
-std::map<std::string, Coverage> CoverageOf(const std::vector<PersonState>& people) {
+std::map<std::string, Coverage> CoverageOf(const std::vector<const PersonState*>& people) {
   std::map<std::string, Coverage> cover;
-  for (const auto& p : people) {
-    for (const auto& line : p.lines) {
+  for (const PersonState* p : people) {
+    for (const auto& line : p->lines) {
       if (line.target == 0) continue;
       Coverage& c = cover[line.id];
       ++c.required;
@@ -293,7 +227,7 @@ std::map<std::string, Coverage> CoverageOf(const std::vector<PersonState>& peopl
   return cover;
 }
 
-void WriteCoverage(Writer& w, const Config& config, const std::vector<PersonState>& people) {
+void WriteCoverage(Writer& w, const Config& config, const std::vector<const PersonState*>& people) {
   Key(w, "competencies");
   w.StartArray();
   for (const auto& [id, c] : CoverageOf(people)) {
@@ -315,22 +249,6 @@ void WriteCoverage(Writer& w, const Config& config, const std::vector<PersonStat
   w.EndArray();
 }
 
-Result<std::vector<PersonState>> LoadPeople(store::ReadView& view, const Config& config,
-                                            const std::vector<std::string>& ids, const Range& range,
-                                            std::int64_t at, bool with_plan) {
-  std::vector<PersonState> out;
-  out.reserve(ids.size());
-  for (const auto& id : ids) {
-    const Person* p = config.FindPerson(id);
-    if (!p) continue;
-    auto st = LoadPerson(view, config, p, IfisOf(*p), range, at, with_plan);
-    if (!st.ok()) return std::move(st).error();
-    out.push_back(std::move(st).value());
-  }
-  return out;
-}
-
-std::int64_t At(const Range& range, std::int64_t now) { return range.until ? *range.until : now; }
 
 }  // namespace
 
@@ -411,13 +329,77 @@ std::vector<CompetencyLine> CompetencyLines(const Aggregate& a, const Role* role
   return lines;
 }
 
+Result<PersonState> LoadPerson(store::ReadView& view, const Config& config, const Person* person,
+                               std::vector<std::string> ifis, const Range& range, std::int64_t at, Detail detail) {
+  PersonState st;
+  st.person = person;
+  st.ifis = std::move(ifis);
+  auto in_range = Sum(view, st.ifis, range);
+  if (!in_range.ok()) return std::move(in_range).error();
+  st.in_range = std::move(in_range).value();
+  if (range.since) {
+    auto to_date = Sum(view, st.ifis, Range{std::nullopt, range.until});
+    if (!to_date.ok()) return std::move(to_date).error();
+    st.to_date = std::move(to_date).value();
+  } else {
+    st.to_date = st.in_range;
+  }
+  const Role* role = person ? config.framework->FindRole(person->role) : nullptr;
+  st.lines = CompetencyLines(st.to_date, role);
+  if (detail == Detail::kScorecard) {
+    // Days from the first evidence of a required competency to the first day its target level
+    // was reached (two seeks per IFI and competency).
+    for (const auto& line : st.lines) {
+      if (line.target == 0 || line.level < line.target) continue;
+      std::optional<std::int64_t> first, reached;
+      for (const auto& ifi : st.ifis) {
+        auto d = ReadCompetencyDays(view, ifi, line.id, line.target, range.until);
+        if (!d.ok()) return std::move(d).error();
+        if (d->first_evidence && (!first || *d->first_evidence < *first)) first = d->first_evidence;
+        if (d->first_reaching && (!reached || *d->first_reaching < *reached)) reached = d->first_reaching;
+      }
+      if (first && reached && *reached >= *first) st.days_to_target.push_back(static_cast<double>(*reached - *first));
+    }
+  }
+  if (detail == Detail::kProfile || !person) return st;
+  const Plan* plan = config.FindPlan(person->id);
+  if (!plan) return st;
+  for (const auto& item : plan->items) {
+    ItemProgress p;
+    p.item = &item;
+    if (auto it = st.to_date.competencies.find(item.competency); it != st.to_date.competencies.end()) {
+      p.level = it->second.Level();
+    }
+    std::int64_t activity_millis = 0;
+    for (const auto& activity : item.activities) {
+      std::int64_t completions = 0;
+      for (const auto& ifi : st.ifis) {
+        auto t = ReadActivity(view, ifi, activity);
+        if (!t.ok()) return std::move(t).error();
+        completions += t->completions;
+        activity_millis += t->millis;
+      }
+      if (completions > 0) ++p.activities_done;
+    }
+    // Hours on the planned activities; without any, hours on evidence of the competency.
+    std::int64_t millis = activity_millis;
+    if (item.activities.empty()) {
+      if (auto it = st.to_date.competencies.find(item.competency); it != st.to_date.competencies.end()) {
+        millis = it->second.millis;
+      }
+    }
+    p.hours = static_cast<double>(millis) / kMillisPerHour;
+    p.status = EvaluateStatus(*plan, item, p.level, p.activities_done, p.hours, at);
+    st.plan.push_back(p);
+  }
+  return st;
+}
+
 // ---- Person, unit and organisation profiles ---------------------------------------------------
-Result<std::string> PersonProfileJson(store::ReadView& view, const Config& config, const Person* person,
-                                      const std::vector<std::string>& ifis, const std::string& agent_json,
-                                      const Range& range, std::size_t recent) {
-  auto state = LoadPerson(view, config, person, ifis, range, At(range, NowMicros()), true);
-  if (!state.ok()) return std::move(state).error();
-  auto recent_entries = ReadRecent(view, ifis, range, recent);
+Result<std::string> PersonProfileJson(store::ReadView& view, const Config& config, const PersonState& state,
+                                      const std::string& agent_json, const Range& range, std::size_t recent) {
+  const Person* person = state.person;
+  auto recent_entries = ReadRecent(view, state.ifis, range, recent);
   if (!recent_entries.ok()) return std::move(recent_entries).error();
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -441,10 +423,10 @@ Result<std::string> PersonProfileJson(store::ReadView& view, const Config& confi
     Key(w, "agent");
     w.RawValue(agent_json.c_str(), agent_json.size(), rapidjson::kObjectType);
   }
-  WriteModalities(w, state->in_range);
-  WriteOutcomes(w, state->in_range);
-  WriteCompetencyLines(w, config, state->lines);
-  WriteMonths(w, state->in_range);
+  WriteModalities(w, state.in_range);
+  WriteOutcomes(w, state.in_range);
+  WriteCompetencyLines(w, config, state.lines);
+  WriteMonths(w, state.in_range);
   Key(w, "recent");
   w.StartArray();
   for (const auto& r : *recent_entries) {
@@ -462,18 +444,15 @@ Result<std::string> PersonProfileJson(store::ReadView& view, const Config& confi
     w.EndObject();
   }
   w.EndArray();
-  if (person && config.FindPlan(person->id)) WritePlan(w, state->plan);
-  WriteCost(w, config, state->in_range);
+  if (person && config.FindPlan(person->id)) WritePlan(w, state.plan);
+  WriteCost(w, config, state.in_range);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-Result<std::string> UnitProfileJson(store::ReadView& view, const Config& config, std::string_view unit,
-                                    const std::vector<std::string>& ids, const Range& range) {
-  auto people = LoadPeople(view, config, ids, range, At(range, NowMicros()), false);
-  if (!people.ok()) return std::move(people).error();
+std::string UnitProfileJson(const Config& config, std::string_view unit, const std::vector<const PersonState*>& people) {
   Aggregate total;
-  for (const auto& p : *people) total.Add(p.in_range);
+  for (const PersonState* p : people) total.Add(p->in_range);
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
@@ -484,31 +463,27 @@ Result<std::string> UnitProfileJson(store::ReadView& view, const Config& config,
   WriteMonths(w, total);
   Key(w, "people");
   w.StartArray();
-  for (const auto& p : *people) {
+  for (const PersonState* p : people) {
     w.StartObject();
     Key(w, "id");
-    Str(w, p.person->id);
+    Str(w, p->person->id);
     Key(w, "name");
-    Str(w, p.person->name);
+    Str(w, p->person->name);
     Key(w, "role");
-    Str(w, p.person->role);
-    WriteModalitySeconds(w, p.in_range);
+    Str(w, p->person->role);
+    WriteModalitySeconds(w, p->in_range);
     Key(w, "gap");
-    w.Int(TotalGap(p.lines));
+    w.Int(TotalGap(p->lines));
     w.EndObject();
   }
   w.EndArray();
-  WriteCoverage(w, config, *people);
+  WriteCoverage(w, config, people);
   WriteCost(w, config, total);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-Result<std::string> OrganizationProfileJson(store::ReadView& view, const Config& config, const Range& range) {
-  std::vector<std::string> ids;
-  for (const auto& [id, p] : config.people) ids.push_back(id);
-  auto people = LoadPeople(view, config, ids, range, At(range, NowMicros()), false);
-  if (!people.ok()) return std::move(people).error();
+std::string OrganizationProfileJson(const Config& config, const std::vector<const PersonState*>& people) {
   struct UnitSums {
     Aggregate total;
     std::int64_t people = 0;
@@ -517,13 +492,13 @@ Result<std::string> OrganizationProfileJson(store::ReadView& view, const Config&
   };
   std::map<std::string, UnitSums> units;
   Aggregate total;
-  for (const auto& p : *people) {
-    total.Add(p.in_range);
-    UnitSums& u = units[p.person->unit];
-    u.total.Add(p.in_range);
+  for (const PersonState* p : people) {
+    total.Add(p->in_range);
+    UnitSums& u = units[p->person->unit];
+    u.total.Add(p->in_range);
     ++u.people;
-    u.gap += TotalGap(p.lines);
-    for (const auto& line : p.lines) {
+    u.gap += TotalGap(p->lines);
+    for (const auto& line : p->lines) {
       if (line.target == 0) continue;
       ++u.required;
       if (line.level >= line.target) ++u.at_target;
@@ -533,7 +508,7 @@ Result<std::string> OrganizationProfileJson(store::ReadView& view, const Config&
   Writer w(buf);
   w.StartObject();
   Key(w, "people");
-  w.Int64(static_cast<std::int64_t>(people->size()));
+  w.Int64(static_cast<std::int64_t>(people.size()));
   WriteModalities(w, total);
   WriteOutcomes(w, total);
   WriteMonths(w, total);
@@ -555,22 +530,19 @@ Result<std::string> OrganizationProfileJson(store::ReadView& view, const Config&
     w.EndObject();
   }
   w.EndArray();
-  WriteCoverage(w, config, *people);
+  WriteCoverage(w, config, people);
   WriteCost(w, config, total);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
 
 // ---- Scorecard ----------------------------------------------------------------------------------
-Result<std::string> ScorecardJson(store::ReadView& view, const Config& config, std::string_view unit,
-                                  const std::vector<std::string>& ids, const Range& range, std::int64_t now) {
-  const std::int64_t at = At(range, now);
-  auto people = LoadPeople(view, config, ids, range, at, true);
-  if (!people.ok()) return std::move(people).error();
+std::string ScorecardJson(const Config& config, std::string_view unit, const std::vector<const PersonState*>& people,
+                          const Range& range) {
   Aggregate total;
-  for (const auto& p : *people) total.Add(p.in_range);
+  for (const PersonState* p : people) total.Add(p->in_range);
   const double hours = static_cast<double>(LearningMillis(total)) / kMillisPerHour;
-  const double n = static_cast<double>(people->size());
+  const double n = static_cast<double>(people.size());
 
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -582,7 +554,7 @@ Result<std::string> ScorecardJson(store::ReadView& view, const Config& config, s
     Str(w, unit);
   }
   Key(w, "people");
-  w.Int64(static_cast<std::int64_t>(people->size()));
+  w.Int64(static_cast<std::int64_t>(people.size()));
 
   // Learning: time, blend, coverage, plans.
   Key(w, "learning");
@@ -608,7 +580,7 @@ Result<std::string> ScorecardJson(store::ReadView& view, const Config& config, s
   }
   w.EndObject();
   std::int64_t required = 0, at_target = 0;
-  for (const auto& [id, c] : CoverageOf(*people)) {
+  for (const auto& [id, c] : CoverageOf(people)) {
     required += c.required;
     at_target += c.at_target;
   }
@@ -616,8 +588,8 @@ Result<std::string> ScorecardJson(store::ReadView& view, const Config& config, s
   NumberOrNull(w, required > 0 ? std::optional<double>(Round(static_cast<double>(at_target) / required, 0.0001))
                                : std::nullopt);
   std::array<std::int64_t, 4> plans{};
-  for (const auto& p : *people) {
-    for (const auto& item : p.plan) ++plans[static_cast<std::size_t>(item.status)];
+  for (const PersonState* p : people) {
+    for (const auto& item : p->plan) ++plans[static_cast<std::size_t>(item.status)];
   }
   Key(w, "plans");
   w.StartObject();
@@ -653,9 +625,9 @@ Result<std::string> ScorecardJson(store::ReadView& view, const Config& config, s
   w.StartArray();
   for (const auto& [month, tally] : total.months) {
     std::int64_t active = 0;
-    for (const auto& p : *people) {
-      auto it = p.in_range.months.find(month);
-      if (it != p.in_range.months.end() && it->second.statements > 0) ++active;
+    for (const PersonState* p : people) {
+      auto it = p->in_range.months.find(month);
+      if (it != p->in_range.months.end() && it->second.statements > 0) ++active;
     }
     w.StartObject();
     Key(w, "month");
@@ -669,20 +641,10 @@ Result<std::string> ScorecardJson(store::ReadView& view, const Config& config, s
   // its target level, averaged over every (person, competency) that reached it.
   double days_sum = 0;
   std::int64_t days_count = 0;
-  for (const auto& p : *people) {
-    for (const auto& line : p.lines) {
-      if (line.target == 0 || line.level < line.target) continue;
-      std::optional<std::int64_t> first, reached;
-      for (const auto& ifi : p.ifis) {
-        auto d = ReadCompetencyDays(view, ifi, line.id, line.target, range.until);
-        if (!d.ok()) return std::move(d).error();
-        if (d->first_evidence && (!first || *d->first_evidence < *first)) first = d->first_evidence;
-        if (d->first_reaching && (!reached || *d->first_reaching < *reached)) reached = d->first_reaching;
-      }
-      if (first && reached && *reached >= *first) {
-        days_sum += static_cast<double>(*reached - *first);
-        ++days_count;
-      }
+  for (const PersonState* p : people) {
+    for (double d : p->days_to_target) {
+      days_sum += d;
+      ++days_count;
     }
   }
   Key(w, "daysToCompetency");
@@ -819,27 +781,17 @@ Result<std::string> ScorecardJson(store::ReadView& view, const Config& config, s
 }
 
 // ---- Goals tree ---------------------------------------------------------------------------------
-Result<std::string> GoalsTreeJson(store::ReadView& view, const Config& config, const Range& range, std::int64_t now) {
-  const std::int64_t at = At(range, now);
+std::string GoalsTreeJson(const Config& config, const std::vector<const PersonState*>& people) {
   // Progress of every plan item, by goal.
   struct Serving {
     const Person* person;
     std::vector<ItemProgress> items;
   };
   std::map<std::string, std::vector<Serving>> by_goal;
-  std::vector<PersonState> states;
-  states.reserve(config.plans.size());
-  for (const auto& [id, plan] : config.plans) {
-    const Person* p = config.FindPerson(id);
-    if (!p) continue;
-    auto st = LoadPerson(view, config, p, IfisOf(*p), range, at, true);
-    if (!st.ok()) return std::move(st).error();
-    states.push_back(std::move(st).value());
-  }
-  for (const auto& st : states) {
+  for (const PersonState* st : people) {
     std::map<std::string, std::vector<ItemProgress>> mine;
-    for (const auto& item : st.plan) mine[item.item->goal].push_back(item);
-    for (auto& [goal, items] : mine) by_goal[goal].push_back({st.person, std::move(items)});
+    for (const auto& item : st->plan) mine[item.item->goal].push_back(item);
+    for (auto& [goal, items] : mine) by_goal[goal].push_back({st->person, std::move(items)});
   }
   rapidjson::StringBuffer buf;
   Writer w(buf);

@@ -48,16 +48,34 @@ struct CompetencyLine {
 };
 std::vector<CompetencyLine> CompetencyLines(const Aggregate& a, const Role* role);
 
+// ---- People -------------------------------------------------------------------------------------
+// Everything a report needs about one person (or one unmapped IFI).
+struct PersonState {
+  const Person* person = nullptr;
+  std::vector<std::string> ifis;
+  Aggregate in_range;  // statements within the range
+  Aggregate to_date;   // statements up to the range's end: levels, plans
+  std::vector<CompetencyLine> lines;
+  std::vector<ItemProgress> plan;
+  // Days from first evidence to reaching the target, per required competency reached.
+  std::vector<double> days_to_target;
+};
+enum class Detail {
+  kProfile,    // aggregates and competency lines
+  kPlan,       // plus development-plan progress
+  kScorecard,  // plus days to competency
+};
+// `at` is the moment plan statuses are judged at.
+Result<PersonState> LoadPerson(store::ReadView& view, const Config& config, const Person* person,
+                               std::vector<std::string> ifis, const Range& range, std::int64_t at, Detail detail);
+
 // ---- Reports ------------------------------------------------------------------------------------
-Result<std::string> PersonProfileJson(store::ReadView& view, const Config& config, const Person* person,
-                                      const std::vector<std::string>& ifis, const std::string& agent_json,
-                                      const Range& range, std::size_t recent);
-Result<std::string> UnitProfileJson(store::ReadView& view, const Config& config, std::string_view unit,
-                                    const std::vector<std::string>& ids, const Range& range);
-Result<std::string> OrganizationProfileJson(store::ReadView& view, const Config& config, const Range& range);
-Result<std::string> ScorecardJson(store::ReadView& view, const Config& config, std::string_view unit,
-                                  const std::vector<std::string>& ids, const Range& range, std::int64_t now);
-Result<std::string> GoalsTreeJson(store::ReadView& view, const Config& config, const Range& range,
-                                  std::int64_t now);
+Result<std::string> PersonProfileJson(store::ReadView& view, const Config& config, const PersonState& state,
+                                      const std::string& agent_json, const Range& range, std::size_t recent);
+std::string UnitProfileJson(const Config& config, std::string_view unit, const std::vector<const PersonState*>& people);
+std::string OrganizationProfileJson(const Config& config, const std::vector<const PersonState*>& people);
+std::string ScorecardJson(const Config& config, std::string_view unit, const std::vector<const PersonState*>& people,
+                          const Range& range);
+std::string GoalsTreeJson(const Config& config, const std::vector<const PersonState*>& people);
 
 }  // namespace lrsd::profile::scorecard

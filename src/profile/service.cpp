@@ -42,6 +42,92 @@ struct Service::Impl {
   mutable std::mutex mu;  // guards `config` (the pointer) and serialises admin changes
   std::shared_ptr<const Config> config = std::make_shared<Config>();
 
+  // People's report states, reused while nothing they depend on changed: each entry remembers
+  // the configuration it was computed with, the data epoch and the versions of the person's
+  // IFIs (bumped by Committed once a statement of theirs is durable), and for plan statuses
+  // judged "now", the minute.
+  struct CacheEntry {
+    std::shared_ptr<const Config> config;
+    std::uint64_t epoch = 0;
+    std::vector<std::uint64_t> versions;
+    std::int64_t minute = 0;
+    scorecard::PersonState state;
+  };
+  static constexpr std::size_t kCacheCapacity = 200000;
+  std::mutex cache_mu;
+  std::uint64_t epoch = 0;
+  std::unordered_map<std::string, std::uint64_t> ifi_versions;
+  std::unordered_map<std::string, std::shared_ptr<const CacheEntry>> cache;
+
+  // The states of these people (or of one unmapped IFI, `person` null), from the cache where
+  // still valid. Versions are read before the store snapshot, so an entry never claims data
+  // newer than it saw.
+  Result<std::vector<std::shared_ptr<const CacheEntry>>> States(const std::shared_ptr<const Config>& config,
+                                                                 const std::vector<const Person*>& people,
+                                                                 const std::vector<std::string>& lone_ifis,
+                                                                 const Range& range, scorecard::Detail detail) {
+    const std::int64_t now = NowMicros();
+    const std::int64_t at = range.until ? *range.until : now;
+    const std::int64_t minute = range.until || detail == scorecard::Detail::kProfile ? 0 : now / 60000000;
+    const std::string suffix = std::string(1, '\0') + std::to_string(range.since.value_or(INT64_MIN)) + '/' +
+                               std::to_string(range.until.value_or(INT64_MAX)) + '/' +
+                               std::to_string(static_cast<int>(detail));
+    struct Want {
+      const Person* person;
+      std::vector<std::string> ifis;
+      std::string key;
+      std::vector<std::uint64_t> versions;
+      std::uint64_t epoch;
+    };
+    std::vector<Want> wants;
+    for (const Person* p : people) wants.push_back({p, IfisOf(*p), "p" + p->id + suffix, {}, 0});
+    for (const auto& ifi : lone_ifis) wants.push_back({nullptr, {ifi}, "i" + ifi + suffix, {}, 0});
+    std::vector<std::shared_ptr<const CacheEntry>> out(wants.size());
+    std::vector<std::size_t> misses;
+    {
+      std::lock_guard lock(cache_mu);
+      for (std::size_t i = 0; i < wants.size(); ++i) {
+        Want& w = wants[i];
+        w.epoch = epoch;
+        for (const auto& ifi : w.ifis) {
+          auto it = ifi_versions.find(ifi);
+          w.versions.push_back(it == ifi_versions.end() ? 0 : it->second);
+        }
+        auto hit = cache.find(w.key);
+        if (hit != cache.end() && hit->second->config == config && hit->second->epoch == w.epoch &&
+            hit->second->versions == w.versions && hit->second->minute == minute) {
+          out[i] = hit->second;
+        } else {
+          misses.push_back(i);
+        }
+      }
+    }
+    if (misses.empty()) return out;
+    auto view = store.Read();
+    for (std::size_t i : misses) {
+      Want& w = wants[i];
+      auto state = scorecard::LoadPerson(view, *config, w.person, w.ifis, range, at, detail);
+      if (!state.ok()) return std::move(state).error();
+      auto entry = std::make_shared<CacheEntry>();
+      entry->config = config;
+      entry->epoch = w.epoch;
+      entry->versions = std::move(w.versions);
+      entry->minute = minute;
+      entry->state = std::move(state).value();
+      out[i] = entry;
+    }
+    std::lock_guard lock(cache_mu);
+    if (cache.size() + misses.size() > kCacheCapacity) cache.clear();
+    for (std::size_t i : misses) cache[wants[i].key] = out[i];
+    return out;
+  }
+  static std::vector<const scorecard::PersonState*> Pointers(const std::vector<std::shared_ptr<const CacheEntry>>& e) {
+    std::vector<const scorecard::PersonState*> out;
+    out.reserve(e.size());
+    for (const auto& entry : e) out.push_back(&entry->state);
+    return out;
+  }
+
   mutable std::mutex rebuild_mu;
   RebuildState rebuild;
   std::thread rebuild_thread;
@@ -159,7 +245,14 @@ std::string Service::ContributionForJson(std::string_view statement_json) const 
   return ContributionFor(doc);
 }
 
-void Service::Committed(const std::vector<std::string>& /*ifis*/) {}
+void Service::Committed(const std::vector<std::string>& ifis) {
+  std::lock_guard lock(impl_->cache_mu);
+  if (ifis.empty()) {
+    ++impl_->epoch;
+    return;
+  }
+  for (const auto& ifi : ifis) ++impl_->ifi_versions[ifi];
+}
 
 // ---- Directory ----------------------------------------------------------------------------------
 Status Service::UpsertPeople(const std::vector<Person>& people) {
@@ -346,20 +439,37 @@ Result<std::string> Service::PersonProfile(std::string_view person_id, const Ran
   auto config = impl_->Current();
   const Person* person = config->FindPerson(person_id);
   if (!person) return Error::NotFound("no person with id '" + std::string(person_id) + "'");
+  auto states = impl_->States(config, {person}, {}, range, scorecard::Detail::kPlan);
+  if (!states.ok()) return states.error();
   auto view = impl_->store.Read();
-  return scorecard::PersonProfileJson(view, *config, person, Impl::IfisOf(*person), {}, range, kRecent);
+  return scorecard::PersonProfileJson(view, *config, (*states)[0]->state, {}, range, kRecent);
 }
 
 Result<std::string> Service::AgentProfile(std::string_view ifi, const std::string& agent_json, const Range& range) {
   auto config = impl_->Current();
-  auto view = impl_->store.Read();
   auto owner = config->ifi_owner.find(std::string(ifi));
-  if (owner != config->ifi_owner.end()) {
-    const Person* person = config->FindPerson(owner->second);
-    return scorecard::PersonProfileJson(view, *config, person, Impl::IfisOf(*person), agent_json, range, kRecent);
-  }
-  return scorecard::PersonProfileJson(view, *config, nullptr, {std::string(ifi)}, agent_json, range, kRecent);
+  const Person* person = owner != config->ifi_owner.end() ? config->FindPerson(owner->second) : nullptr;
+  auto states = person ? impl_->States(config, {person}, {}, range, scorecard::Detail::kPlan)
+                       : impl_->States(config, {}, {std::string(ifi)}, range, scorecard::Detail::kPlan);
+  if (!states.ok()) return states.error();
+  auto view = impl_->store.Read();
+  return scorecard::PersonProfileJson(view, *config, (*states)[0]->state, agent_json, range, kRecent);
 }
+
+namespace {
+std::vector<const Person*> PeopleOf(const Config& config, const std::vector<std::string>& ids) {
+  std::vector<const Person*> out;
+  for (const auto& id : ids) {
+    if (const Person* p = config.FindPerson(id)) out.push_back(p);
+  }
+  return out;
+}
+std::vector<const Person*> Everyone(const Config& config) {
+  std::vector<const Person*> out;
+  for (const auto& [id, p] : config.people) out.push_back(&p);
+  return out;
+}
+}  // namespace
 
 Result<std::string> Service::UnitProfile(std::string_view unit, const Range& range) {
   auto config = impl_->Current();
@@ -367,42 +477,52 @@ Result<std::string> Service::UnitProfile(std::string_view unit, const Range& ran
   if (it == config->units.end() || it->second.empty()) {
     return Error::NotFound("no people in unit '" + std::string(unit) + "'");
   }
-  auto view = impl_->store.Read();
-  return scorecard::UnitProfileJson(view, *config, unit, it->second, range);
+  auto states = impl_->States(config, PeopleOf(*config, it->second), {}, range, scorecard::Detail::kProfile);
+  if (!states.ok()) return states.error();
+  return scorecard::UnitProfileJson(*config, unit, Impl::Pointers(*states));
 }
 
 Result<std::string> Service::OrganizationProfile(const Range& range) {
   auto config = impl_->Current();
-  auto view = impl_->store.Read();
-  return scorecard::OrganizationProfileJson(view, *config, range);
+  auto states = impl_->States(config, Everyone(*config), {}, range, scorecard::Detail::kProfile);
+  if (!states.ok()) return states.error();
+  return scorecard::OrganizationProfileJson(*config, Impl::Pointers(*states));
 }
 
 Result<std::string> Service::Scorecard(std::string_view unit, const Range& range) {
   auto config = impl_->Current();
-  std::vector<std::string> ids;
+  std::vector<const Person*> people;
   if (!unit.empty()) {
     auto it = config->units.find(std::string(unit));
     if (it == config->units.end() || it->second.empty()) {
       return Error::NotFound("no people in unit '" + std::string(unit) + "'");
     }
-    ids = it->second;
+    people = PeopleOf(*config, it->second);
   } else {
-    for (const auto& [id, p] : config->people) ids.push_back(id);
+    people = Everyone(*config);
   }
-  auto view = impl_->store.Read();
-  return scorecard::ScorecardJson(view, *config, unit, ids, range, NowMicros());
+  auto states = impl_->States(config, people, {}, range, scorecard::Detail::kScorecard);
+  if (!states.ok()) return states.error();
+  return scorecard::ScorecardJson(*config, unit, Impl::Pointers(*states), range);
 }
 
 Result<std::string> Service::GoalsTree(const Range& range) {
   auto config = impl_->Current();
-  auto view = impl_->store.Read();
-  return scorecard::GoalsTreeJson(view, *config, range, NowMicros());
+  std::vector<const Person*> planners;
+  for (const auto& [id, plan] : config->plans) {
+    if (const Person* p = config->FindPerson(id)) planners.push_back(p);
+  }
+  auto states = impl_->States(config, planners, {}, range, scorecard::Detail::kPlan);
+  if (!states.ok()) return states.error();
+  return scorecard::GoalsTreeJson(*config, Impl::Pointers(*states));
 }
 
 // ---- Rebuild ------------------------------------------------------------------------------------
 Status Service::Rebuild(const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
-  return impl_->store.RebuildProfiles([this](std::string_view json) { return ContributionForJson(json); },
-                                      progress);
+  Status st = impl_->store.RebuildProfiles([this](std::string_view json) { return ContributionForJson(json); },
+                                           progress);
+  Committed({});  // readers now see the new generation
+  return st;
 }
 
 Status Service::StartRebuild() {

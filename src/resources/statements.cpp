@@ -168,6 +168,8 @@ Status StoreStatements(const Services& svc, Context& ctx, Body& body, std::vecto
   const std::string_view version_default = ctx.version == xapi::Version::k2_0 ? "2.0.0" : "1.0.0";
 
   store::SequenceReservation reservation = svc.store.ReserveSequence(statements.size());
+  std::vector<std::string> touched;  // actors whose learning profiles change
+  bool voiding = false;              // a voided statement's actor is not known here
   std::vector<store::StatementWrite> writes;
   writes.reserve(statements.size());
   ids.clear();
@@ -210,13 +212,21 @@ Status StoreStatements(const Services& svc, Context& ctx, Body& body, std::vecto
       }
     }
     for (const auto& [ifi, agent] : xapi::AgentsOf(s)) w.agents.emplace_back(ifi, xapi::ToJson(*agent));
-    if (svc.profiles) w.contribution = svc.profiles->ContributionFor(s);
+    if (svc.profiles) {
+      w.contribution = svc.profiles->ContributionFor(s);
+      if (!w.contribution.empty()) {
+        if (auto ifi = xapi::IfiKey(s["actor"])) touched.push_back(std::move(*ifi));
+      }
+      voiding = voiding || w.voids.has_value();
+    }
     w.json = xapi::ToJson(s);
     ids.push_back(FormatUuid(w.id));
     writes.push_back(std::move(w));
   }
   auto result = svc.store.AppendStatements(std::move(writes), std::move(attachments));
   if (!result.ok()) return std::move(result).error();
+  // Durable and visible now: cached profiles of these actors are stale.
+  if (svc.profiles) svc.profiles->Committed(voiding ? std::vector<std::string>{} : touched);
   return OkStatus();
 }
 

@@ -779,13 +779,27 @@ struct ReadView::Impl {
     return family == Family::kProfiles && !key.empty() ? key.substr(1) : key;
   }
 
+  // One unbounded iterator per family, created on first use and re-seeked by every ScanRange:
+  // reports seek thousands of small ranges, and creating an iterator costs more than seeking.
+  std::array<std::unique_ptr<rocksdb::Iterator>, kCfCount> iterators;
+
   ~Impl() {
+    for (auto& it : iterators) it.reset();  // before the snapshot they read
     if (snapshot) store->db->ReleaseSnapshot(snapshot);
   }
   rocksdb::ReadOptions Options() const {
     rocksdb::ReadOptions ro;
     ro.snapshot = snapshot;
     return ro;
+  }
+  rocksdb::Iterator& IteratorFor(Cf c) {
+    auto& it = iterators[c];
+    if (!it) {
+      rocksdb::ReadOptions ro = Options();
+      ro.total_order_seek = true;  // ranges may cross prefix-extractor prefixes
+      it.reset(store->db->NewIterator(ro, store->cf(c)));
+    }
+    return *it;
   }
 };
 
@@ -904,11 +918,26 @@ Status ReadView::ScanRange(Family family, std::string_view lower, std::string_vi
                            const std::function<bool(std::string_view key, std::string_view value)>& visit) {
   const std::string lo = impl_->Key(family, lower), up = impl_->Key(family, upper);
   if (lo >= up) return OkStatus();
-  return Iterate(impl_->store->db.get(), impl_->Options(), impl_->store->cf(FamilyCf(family)), lo, up, ascending,
-                 [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
-                   return visit(impl_->Unkey(family, std::string_view(k.data(), k.size())),
-                                std::string_view(v.data(), v.size()));
-                 });
+  rocksdb::Iterator& it = impl_->IteratorFor(FamilyCf(family));
+  const rocksdb::Slice lo_slice(lo), up_slice(up);
+  auto emit = [&] {
+    return visit(impl_->Unkey(family, std::string_view(it.key().data(), it.key().size())),
+                 std::string_view(it.value().data(), it.value().size()));
+  };
+  if (ascending) {
+    for (it.Seek(lo_slice); it.Valid() && it.key().compare(up_slice) < 0; it.Next()) {
+      if (!emit()) break;
+    }
+  } else {
+    // The last key below `up`: SeekForPrev(up) lands on `up` itself when it exists.
+    it.SeekForPrev(up_slice);
+    if (it.Valid() && it.key().compare(up_slice) >= 0) it.Prev();
+    for (; it.Valid() && it.key().compare(lo_slice) >= 0; it.Prev()) {
+      if (!emit()) break;
+    }
+  }
+  if (!it.status().ok()) return FromRocks(it.status(), "scan");
+  return OkStatus();
 }
 
 Status ReadView::ScanPrefix(Family family, std::string_view prefix,
