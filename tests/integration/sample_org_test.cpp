@@ -3,6 +3,7 @@
 // generator computed independently (its own classification of every statement, in Python).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -35,7 +36,22 @@ class SampleOrg : public ::testing::Test {
     };
     put("/admin/framework", "framework.json");
     put("/admin/rules", "rules.json");
+    put("/admin/costs", "costs.json");
+    put("/admin/goals", "goals.json");
     put("/admin/people", "people.json");
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(LRSD_SOURCE_DIR) + "/tests/data/sample-org/plans")) {
+      const std::string id = entry.path().stem().string();
+      auto r = c.Request("PUT", "/admin/plans/" + id, Read("plans/" + entry.path().filename().string()),
+                         {{"Content-Type", "application/json"}});
+      ASSERT_EQ(r.status, 200) << id << " " << r.body;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(LRSD_SOURCE_DIR) + "/tests/data/sample-org/kpis")) {
+      const std::string unit = entry.path().stem().string();
+      const std::string path = unit == "organization" ? "/admin/kpis" : "/admin/kpis/" + unit;
+      auto r = c.Request("PUT", path, Read("kpis/" + entry.path().filename().string()),
+                         {{"Content-Type", "application/json"}});
+      ASSERT_EQ(r.status, 200) << unit << " " << r.body;
+    }
     for (int i = 1; i <= 7; ++i) {
       char name[32];
       std::snprintf(name, sizeof name, "statements-%03d.json", i);
@@ -125,6 +141,37 @@ TEST_F(SampleOrg, UnitsOrganisationAndUnmappedActors) {
   for (const auto& id : (*expected_)["voided"].GetArray()) {
     EXPECT_EQ(c.Get(std::string("/xapi/statements?statementId=") + id.GetString()).status, 404);
   }
+}
+
+// Plan statuses and costs as the data set's generator worked them out (README, "Goals, plans,
+// costs and KPIs"), judged at the end of October 2026.
+TEST_F(SampleOrg, ScorecardsMatchTheGeneratorsPlanStatusesAndCosts) {
+  const std::string until = "until=2026-10-31T23:59:59Z";
+  auto org = Get("/learning/scorecard?" + until);
+  ASSERT_TRUE(org.IsObject());
+  EXPECT_EQ(org["learning"]["plans"]["done"].GetInt(), 17);
+  EXPECT_EQ(org["learning"]["plans"]["onTrack"].GetInt(), 6);
+  EXPECT_EQ(org["learning"]["plans"]["atRisk"].GetInt(), 9);
+  EXPECT_EQ(org["learning"]["plans"]["overdue"].GetInt(), 8);
+  EXPECT_NEAR(org["efficiency"]["cost"].GetDouble(), 14861.12, 1e-6);
+  const std::map<std::string, std::array<int, 4>> units = {{"emea-sales", {3, 3, 3, 1}},
+                                                           {"na-sales", {3, 3, 2, 3}},
+                                                           {"field-service", {5, 0, 2, 2}},
+                                                           {"engineering", {3, 0, 2, 1}},
+                                                           {"people-ops", {3, 0, 0, 1}}};
+  for (const auto& [unit, counts] : units) {
+    auto s = Get("/learning/scorecard?unit=" + unit + "&" + until);
+    const auto& plans = s["learning"]["plans"];
+    EXPECT_EQ(plans["done"].GetInt(), counts[0]) << unit;
+    EXPECT_EQ(plans["onTrack"].GetInt(), counts[1]) << unit;
+    EXPECT_EQ(plans["atRisk"].GetInt(), counts[2]) << unit;
+    EXPECT_EQ(plans["overdue"].GetInt(), counts[3]) << unit;
+    for (const auto& kpi : s["business"].GetArray()) EXPECT_EQ(kpi["months"].Size(), 12u) << unit;
+  }
+  auto ana = Get("/learning/people/e1001?" + until);
+  EXPECT_NEAR(ana["cost"]["total"].GetDouble(), 271.75, 1e-6);
+  auto tree = Get("/learning/goals?" + until);
+  EXPECT_EQ(tree.Size(), 3u);
 }
 
 }  // namespace

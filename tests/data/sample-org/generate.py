@@ -11,9 +11,20 @@ app, the video portal, the intranet). Writes, next to this script:
   statements-NNN.json      POST /xapi/statements, at most 500 statements each
   expected-profiles.json   what lrsd should report once everything above is loaded, computed
                            here with an independent evaluation of rules.json
+  goals.json               PUT /admin/goals: the goals cascade
+  plans/<personId>.json    PUT /admin/plans/<personId>: development plans for 2026
+  costs.json               PUT /admin/costs: cost rules (EUR)
+  kpis/<unit>.json         PUT /admin/kpis/<unit>: 12 months of KPIs; kpis/organization.json is
+                           the organisation's own (PUT /admin/kpis)
 
-Standard library only; one seeded random.Random drives everything, so running it twice writes
-byte-identical files. Run: python3 tests/data/sample-org/generate.py
+The last four come from a random generator of their own, after everything else is written, so
+they leave the files above unchanged. generate.py checks each plan item's status at 2026-10-31
+(as lrsd judges it) against the status the item was designed to have, and prints the plan
+statuses and costs per unit.
+
+Standard library only; two seeded random.Random generators (SEED for the data set, SEED + 1 for
+the goals, plans, costs and KPIs) drive everything, so running it twice writes byte-identical
+files. Run: python3 tests/data/sample-org/generate.py
 """
 
 import datetime as dt
@@ -1102,6 +1113,387 @@ def expected(all_statements, rules):
     }
 
 
+# ==== Goals, development plans, costs and KPIs ===================================================
+# Written after everything above, from a random generator of their own, so that they change none
+# of the files above (expected-profiles.json stays as it is).
+#
+#   goals.json          PUT /admin/goals        the cascade: organisation goals, unit goals under them
+#   plans/<id>.json     PUT /admin/plans/<id>   individual development plans for 2026
+#   costs.json          PUT /admin/costs        what learning costs (EUR), first matching rule prices
+#   kpis/<unit>.json    PUT /admin/kpis/<unit>  12 months of each unit's KPIs (2025-11 .. 2026-10)
+#   kpis/organization.json  PUT /admin/kpis     the organisation's own KPIs
+
+BIZ_SEED = SEED + 1
+AS_OF = dt.datetime(2026, 10, 31, 23, 59, 59, tzinfo=dt.timezone.utc)  # the README's ?until=
+PLAN_FROM, PLAN_TO = "2026-01-01", "2026-12-31"
+KPI_MONTHS = ["2025-11", "2025-12"] + ["2026-%02d" % m for m in range(1, 11)]
+
+GOALS = [
+    {"id": "g-growth", "title": "Grow revenue 10% in 2026",
+     "competencies": ["negotiation", "product-knowledge", "solution-design"], "kpis": ["revenue"]},
+    {"id": "g-safety", "title": "Zero lost-time incidents",
+     "competencies": ["electrical-safety"], "kpis": ["incidents"]},
+    {"id": "g-people", "title": "Grow our people",
+     "competencies": ["coaching"], "kpis": ["engagement", "attrition"]},
+    {"id": "g-emea-value-selling", "title": "EMEA: grow revenue 12% through value selling",
+     "parent": "g-growth", "unit": "emea-sales",
+     "competencies": ["negotiation", "solution-design", "product-knowledge"], "kpis": ["revenue", "win-rate"]},
+    {"id": "g-na-win-rate", "title": "North America: win 30% of competitive deals",
+     "parent": "g-growth", "unit": "na-sales",
+     "competencies": ["negotiation", "product-knowledge"], "kpis": ["win-rate", "revenue"]},
+    {"id": "g-na-solutions", "title": "North America: a solution design workshop in every deal over 100k",
+     "parent": "g-growth", "unit": "na-sales",
+     "competencies": ["solution-design", "product-knowledge"], "kpis": ["win-rate"]},
+    {"id": "g-fs-safe-hands", "title": "Field service: every technician observed safe on lockout-tagout",
+     "parent": "g-safety", "unit": "field-service",
+     "competencies": ["electrical-safety"], "kpis": ["incidents"]},
+    {"id": "g-fs-first-time-fix", "title": "Field service: 85% first-time fix",
+     "parent": "g-growth", "unit": "field-service",
+     "competencies": ["equipment-diagnostics", "customer-communication", "product-knowledge"],
+     "kpis": ["first-time-fix-rate"]},
+    {"id": "g-eng-delivery", "title": "Engineering: ship every service every month",
+     "parent": "g-growth", "unit": "engineering",
+     "competencies": ["software-delivery", "product-knowledge"], "kpis": ["releases"]},
+    {"id": "g-eng-reliability", "title": "Engineering: halve escaped defects",
+     "parent": "g-growth", "unit": "engineering",
+     "competencies": ["incident-response", "software-delivery"], "kpis": ["defects"]},
+    {"id": "g-po-coaching", "title": "People Ops: every manager a coach",
+     "parent": "g-people", "unit": "people-ops",
+     "competencies": ["coaching"], "kpis": ["engagement"]},
+    {"id": "g-po-retention", "title": "People Ops: regretted attrition under 9%",
+     "parent": "g-people", "unit": "people-ops",
+     "competencies": ["employment-law", "coaching"], "kpis": ["attrition"]},
+]
+
+# Development plans: person -> items (goal, competency, target level, due, activities, planned
+# hours, and the status the item should have at AS_OF; generate.py checks it, it is not written).
+# Activities: "course:<slug>" is the cmi5 AU of an LMS course, "classroom:<slug>" a classroom day,
+# "video:<slug>" a video, "loto" the lockout-tagout observation, "own:<prefix>[#k]" the person's
+# own k-th most completed activity under the prefix, "any:<prefix>" the activity under the prefix
+# that the most people completed. A relative prefix is under https://field.example.com/.
+PLANS = {
+    "e1000": [("g-people", "coaching", 3, "2026-06-30", ["course:coaching-for-managers"], 6, "done"),
+              ("g-emea-value-selling", "product-knowledge", 4, "2026-12-31", ["own:sales/demos/"], 1, "on-track")],
+    "e1001": [("g-emea-value-selling", "solution-design", 3, "2026-06-30",
+               ["own:sales/workshops/", "own:sales/workshops/#1"], 6, "done"),
+              ("g-emea-value-selling", "negotiation", 4, "2026-12-31",
+               ["course:negotiation-advanced", "own:sales/negotiations/"], 10, "at-risk")],
+    "e1002": [("g-emea-value-selling", "negotiation", 4, "2026-08-31", ["course:negotiation-advanced"], 3, "done"),
+              ("g-emea-value-selling", "solution-design", 3, "2026-11-30",
+               ["any:sales/workshops/", "video:product-dispatch-suite-tour"], 8, "at-risk")],
+    "e1003": [("g-emea-value-selling", "negotiation", 4, "2026-09-30",
+               ["course:negotiation-advanced", "classroom:value-selling-academy"], 12, "overdue")],
+    "e1004": [("g-emea-value-selling", "negotiation", 4, "2026-12-31",
+               ["course:negotiation-basics", "own:sales/negotiations/"], 2, "on-track")],
+    "e1005": [("g-emea-value-selling", "negotiation", 4, "2026-12-31",
+               ["classroom:value-selling-academy", "own:sales/negotiations/"], 3, "on-track")],
+    "e1007": [("g-emea-value-selling", "negotiation", 4, "2026-11-30",
+               ["course:negotiation-advanced", "course:negotiation-basics"], 8, "at-risk")],
+    "e2000": [("g-people", "coaching", 3, "2026-03-31", ["course:coaching-for-managers"], 4, "done"),
+              ("g-na-win-rate", "negotiation", 4, "2026-12-31",
+               ["classroom:value-selling-academy", "own:sales/negotiations/"], 3, "on-track")],
+    "e2001": [("g-na-win-rate", "negotiation", 4, "2026-07-31", ["course:negotiation-advanced"], 4, "overdue")],
+    "e2002": [("g-na-solutions", "product-knowledge", 4, "2026-09-30",
+               ["course:product-deep-dive", "video:product-x200-overview"], 6, "overdue")],
+    "e2003": [("g-na-win-rate", "negotiation", 4, "2026-06-30", ["course:negotiation-advanced"], 3, "done"),
+              ("g-na-solutions", "product-knowledge", 4, "2026-12-31", ["course:product-deep-dive"], 6, "at-risk")],
+    "e2004": [("g-na-solutions", "solution-design", 3, "2026-05-31", ["own:sales/workshops/"], 3, "done"),
+              ("g-na-solutions", "product-knowledge", 4, "2026-12-31",
+               ["own:sales/demos/", "own:sales/demos/#1"], 2, "on-track")],
+    "e2005": [("g-na-solutions", "product-knowledge", 4, "2026-12-31",
+               ["own:sales/demos/", "own:sales/demos/#1"], 1.5, "on-track")],
+    "e2006": [("g-na-solutions", "product-knowledge", 4, "2026-10-31",
+               ["course:product-deep-dive", "own:sales/demos/"], 5, "at-risk")],
+    "e2007": [("g-na-win-rate", "negotiation", 4, "2026-05-31",
+               ["course:negotiation-basics", "classroom:value-selling-academy"], 10, "overdue")],
+    "e3000": [("g-fs-safe-hands", "electrical-safety", 3, "2026-04-30", ["classroom:field-safety-day"], 7, "overdue"),
+              ("g-fs-first-time-fix", "customer-communication", 2, "2026-12-31", ["any:handovers/"], 4, "at-risk")],
+    "e3001": [("g-fs-safe-hands", "electrical-safety", 4, "2026-09-30",
+               ["loto", "classroom:field-safety-day"], 8, "done")],
+    "e3002": [("g-fs-first-time-fix", "equipment-diagnostics", 3, "2026-06-30",
+               ["course:diagnostics-fundamentals", "own:work-orders/"], 4, "done")],
+    "e3005": [("g-fs-safe-hands", "electrical-safety", 4, "2026-09-30",
+               ["loto", "course:electrical-safety-certification"], 6, "overdue"),
+              ("g-fs-first-time-fix", "equipment-diagnostics", 3, "2026-08-31",
+               ["course:diagnostics-fundamentals"], 2, "done")],
+    "e3007": [("g-fs-first-time-fix", "product-knowledge", 2, "2026-12-31",
+               ["video:product-x200-overview", "course:product-essentials"], 3, "at-risk")],
+    "e3009": [("g-fs-safe-hands", "electrical-safety", 3, "2026-08-31", ["loto"], 2, "done"),
+              ("g-fs-first-time-fix", "equipment-diagnostics", 3, "2026-10-31",
+               ["own:work-orders/", "video:howto-chiller-leak-test"], 6, "done")],
+    "e4000": [("g-growth", "negotiation", 2, "2026-09-30", ["course:negotiation-basics"], 3, "overdue"),
+              ("g-eng-reliability", "incident-response", 2, "2026-06-30",
+               ["own:https://intranet.example.com/ops/incidents/"], 4, "done")],
+    "e4001": [("g-eng-reliability", "incident-response", 2, "2026-06-30", ["course:incident-command"], 2, "done"),
+              ("g-eng-delivery", "product-knowledge", 2, "2026-11-30",
+               ["video:product-x200-overview", "course:product-essentials"], 2, "at-risk")],
+    "e4002": [("g-eng-delivery", "software-delivery", 3, "2026-09-30",
+               ["course:secure-coding", "own:https://intranet.example.com/eng/releases/"], 5, "done")],
+    "e4005": [("g-eng-delivery", "product-knowledge", 2, "2026-12-31", ["video:product-x200-overview"], 1, "at-risk")],
+    "e5000": [("g-po-coaching", "coaching", 3, "2026-06-30", ["course:coaching-for-managers"], 3, "done"),
+              ("g-growth", "negotiation", 2, "2026-10-15", ["course:negotiation-basics"], 3, "overdue")],
+    "e5001": [("g-po-retention", "employment-law", 2, "2026-03-31", ["course:employment-law-update"], 2, "done"),
+              ("g-po-coaching", "coaching", 3, "2026-12-31", ["course:coaching-for-managers"], 4, "done")],
+}
+
+
+def cost_rules():
+    C, T = VERBS["completed"][0], VERBS["terminated"][0]
+    return {
+        "description": "Northwind Field Systems: what learning costs. The first rule whose 'when' holds prices a "
+                       "statement: perCompletion when its result has completion or success true, plus perHour times "
+                       "its result.duration. Field work, videos, podcasts, articles and community Q&A cost nothing "
+                       "(no rule).",
+        "currency": "EUR",
+        "rules": [
+            {"description": "Vendor e-learning (advanced negotiation, secure coding): a licence per registration, "
+                            "charged on the cmi5 'completed'. The sessions' 'terminated' statements match too and "
+                            "cost nothing, so that they do not fall through to the LMS hourly rate below.",
+             "when": {"activityIdPrefix": [LMS + "negotiation-advanced", LMS + "secure-coding"], "verb": [C, T]},
+             "perCompletion": 400},
+            {"description": "Electrical safety certification: the external certification body's fee per registration.",
+             "when": {"activityIdPrefix": LMS + "electrical-safety-certification", "verb": [C, T]},
+             "perCompletion": 250},
+            {"description": "Sales academy (value selling workshop): an external trainer, per attendee.",
+             "when": {"activityIdPrefix": "https://lms.example.com/classroom/value-selling-academy"},
+             "perCompletion": 650},
+            {"description": "Field safety classroom day: internal trainer; venue and catering per attendee.",
+             "when": {"activityIdPrefix": "https://lms.example.com/classroom/field-safety-day"},
+             "perCompletion": 120},
+            {"description": "Internal LMS courses (cmi5): LMS licence and content upkeep per session hour, on the "
+                            "'terminated' statement that carries the session's whole time.",
+             "when": {"category": CAT_CMI5, "verb": T}, "perHour": 18},
+            {"description": "Internal e-learning module and assessment: the same LMS rate per hour.",
+             "when": {"platform": "LMS", "activityType": [T_MODULE, T_ASSESSMENT]}, "perHour": 18},
+            {"description": "Mentoring and coaching: the mentor's time, charged per hour on the mentee's 'attended' "
+                            "(the mentor's own 'mentored' statement costs nothing).",
+             "when": {"category": CAT_MENTORING, "verb": VERBS["attended"][0]}, "perHour": 90},
+            {"description": "Lunch & learn webinars: lunch per attendee.",
+             "when": {"extension": {"key": X_PROGRAM, "value": "lunch-and-learn"}}, "perCompletion": 12},
+        ],
+    }
+
+
+def poisson(r, lam):
+    """Knuth's method: fine for the small means of monthly incident counts."""
+    limit, k, p = pow(2.718281828459045, -lam), 0, 1.0
+    while True:
+        p *= r.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def kpi_sets(r):
+    """Monthly KPI values, 2025-11 .. 2026-10: a trend from `start` to `end`, a seasonal factor and
+    noise. Returns {unit or "": [(kpi, direction, [values])]}; the organisation's ("") are sums and
+    copies of the units'."""
+    n = len(KPI_MONTHS)
+
+    def trend(start, end, i):
+        return start + (end - start) * i / (n - 1)
+
+    # Seasonality by month index (Nov .. Oct): year-end push, January lull, quarter ends, summer.
+    emea_season = [1.02, 1.12, 0.84, 0.93, 1.06, 0.96, 0.98, 1.07, 0.92, 0.80, 1.05, 1.03]
+    na_season = [1.04, 1.10, 0.86, 0.94, 1.07, 0.97, 0.99, 1.06, 0.95, 0.92, 1.04, 1.02]
+
+    def revenue(start, end, season):
+        return [int(round(trend(start, end, i) * season[i] * r.uniform(0.96, 1.04), -3)) for i in range(n)]
+
+    def rate(start, end, noise):
+        return [round(trend(start, end, i) + r.uniform(-noise, noise), 1) for i in range(n)]
+
+    def count(start, end, noise):
+        return [max(0, int(round(trend(start, end, i) + r.uniform(-noise, noise)))) for i in range(n)]
+
+    out = {
+        "emea-sales": [("revenue", "higher", revenue(1_080_000, 1_230_000, emea_season)),
+                       ("win-rate", "higher", rate(26.5, 31.5, 1.6))],
+        "na-sales": [("revenue", "higher", revenue(1_420_000, 1_560_000, na_season)),
+                     ("win-rate", "higher", rate(23.0, 27.5, 1.8))],
+        "field-service": [("first-time-fix-rate", "higher", rate(77.5, 84.0, 1.4)),
+                          ("incidents", "lower", [poisson(r, trend(2.6, 0.7, i)) for i in range(n)])],
+        "engineering": [("releases", "higher", count(7, 12, 1.6)),
+                        ("defects", "lower", count(17, 9, 2.4))],
+        "people-ops": [("attrition", "lower", rate(12.6, 9.4, 0.3)),
+                       ("engagement", "higher", rate(66.0, 72.5, 1.0))],
+    }
+    k = {u: dict((name, values) for name, _, values in sets) for u, sets in out.items()}
+    out[""] = [("revenue", "higher", [a + b for a, b in zip(k["emea-sales"]["revenue"], k["na-sales"]["revenue"])]),
+               ("incidents", "lower", list(k["field-service"]["incidents"])),
+               ("engagement", "higher", list(k["people-ops"]["engagement"])),
+               ("attrition", "lower", list(k["people-ops"]["attrition"]))]
+    return out
+
+
+def days_of(text):
+    return dt.date.fromisoformat(text)  # raises on dates that do not exist (2026-02-30)
+
+
+def business(all_statements, rules, exp):
+    """Writes goals.json, plans/, costs.json and kpis/, checks them, and returns what lrsd should
+    report about them at AS_OF (plan statuses, costs) for the summary."""
+    r = random.Random(BIZ_SEED)
+    comp_ids = {c for c, _ in COMPETENCIES}
+    voided = {s["object"]["id"] for s in all_statements if s["verb"]["id"] == VERBS["voided"][0]}
+    live = [s for s in all_statements if s["verb"]["id"] != VERBS["voided"][0] and s["id"] not in voided]
+    owner = {ifi_key(i): p.id for p in people for i in p.ifis()}
+
+    # ---- Goals: unique ids, parents exist, unit goals have one, no cycles, known competencies.
+    ids = [g["id"] for g in GOALS]
+    goal_by_id = {g["id"]: g for g in GOALS}
+    assert len(ids) == len(set(ids)), "duplicate goal id"
+    for g in GOALS:
+        assert ("unit" in g) == ("parent" in g), g["id"]
+        assert g.get("unit", UNITS[0]) in UNITS, g["id"]
+        assert all(c in comp_ids for c in g.get("competencies", [])), g["id"]
+        seen, cur = set(), g
+        while "parent" in cur:
+            assert cur["id"] not in seen, "cycle at " + g["id"]
+            seen.add(cur["id"])
+            cur = goal_by_id[cur["parent"]]
+            assert "unit" not in cur or "unit" in g, "organisation goal under a unit goal: " + g["id"]
+    goals_doc = [dict([("id", g["id"]), ("title", g["title"])] +
+                      [(k, g[k]) for k in ("parent", "unit", "competencies", "kpis") if k in g]) for g in GOALS]
+
+    # ---- What each person did on each activity: completions (completion or success true) and time.
+    tally = {}  # (person, activity) -> [statements, completions, millis]
+    completed_by = {}  # activity -> set of people who completed it
+    for s in live:
+        pid = owner.get(ifi_key(s["actor"]))
+        obj = s["object"]
+        if pid is None or obj.get("objectType", "Activity") != "Activity":
+            continue
+        res = s.get("result", {})
+        t = tally.setdefault((pid, obj["id"]), [0, 0, 0])
+        t[0] += 1
+        if res.get("completion") is True or res.get("success") is True:
+            t[1] += 1
+            completed_by.setdefault(obj["id"], set()).add(pid)
+        if "duration" in res:
+            t[2] += int(round(parse_duration_tenths(res["duration"]) * 1000))
+    in_statements = {s["object"]["id"] for s in live if s["object"].get("objectType", "Activity") == "Activity"}
+
+    def resolve(pid, spec):
+        kind, _, arg = spec.partition(":")
+        if spec == "loto":
+            return "https://field.example.com/observations/lockout-tagout"
+        if kind == "course":
+            return LMS + arg + "/au/main"
+        if kind == "classroom":
+            return "https://lms.example.com/classroom/" + arg
+        if kind == "video":
+            return "https://video.example.com/videos/" + arg
+        prefix, _, k = arg.partition("#")
+        if not prefix.startswith("https://"):
+            prefix = "https://field.example.com/" + prefix
+        if kind == "own":
+            mine = sorted(((-c[1], -c[2], a) for (p, a), c in tally.items() if p == pid and a.startswith(prefix)
+                           and c[1] > 0))
+            return mine[int(k or 0)][2]
+        if kind == "any":
+            return sorted((-len(who), a) for a, who in completed_by.items() if a.startswith(prefix))[0][1]
+        raise ValueError(spec)
+
+    # ---- Plans, and their status at AS_OF the way lrsd judges it.
+    at = AS_OF
+    plan_from = dt.datetime.combine(days_of(PLAN_FROM), dt.time(), dt.timezone.utc)
+    statuses = {}  # person -> [status, ...]
+    plan_docs = {}
+    for pid, items in PLANS.items():
+        p = by_id[pid]
+        out_items = []
+        for goal, comp, target, due, specs, hours, want in items:
+            assert goal in goal_by_id and comp in comp_ids and 1 <= target <= 10 and hours >= 0, (pid, goal)
+            g = goal_by_id[goal]
+            assert g.get("unit", p.unit) == p.unit, (pid, goal)  # a unit goal of their own unit, or an organisation goal
+            due_end = dt.datetime.combine(days_of(due), dt.time(), dt.timezone.utc) + dt.timedelta(days=1) - \
+                dt.timedelta(microseconds=1)
+            activities = [resolve(pid, sp) for sp in specs]
+            assert all(a in in_statements for a in activities), (pid, activities)
+            level = exp["people"][pid]["competencies"].get(comp, {}).get("level", 0)
+            done_n = sum(1 for a in activities if tally.get((pid, a), [0, 0, 0])[1] > 0)
+            spent = sum(tally.get((pid, a), [0, 0, 0])[2] for a in activities) / 3600000.0
+            if level >= target:
+                status = "done"
+            elif at > due_end:
+                status = "overdue"
+            else:
+                parts = [min(1.0, level / target), min(1.0, done_n / len(activities))]
+                if hours > 0:
+                    parts.append(min(1.0, spent / hours))
+                expected_share = min(1.0, max(0.0, (at - plan_from) / (due_end - plan_from)))
+                status = "on-track" if sum(parts) / len(parts) >= expected_share else "at-risk"
+            if status != want:
+                raise SystemExit("plan of %s, %s %s: %s, not %s (level %d, %d/%d activities, %.2f of %s h)"
+                                 % (pid, goal, comp, status, want, level, done_n, len(activities), spent, hours))
+            statuses.setdefault(pid, []).append(status)
+            out_items.append(dict([("goal", goal), ("competency", comp), ("targetLevel", target), ("due", due),
+                                   ("activities", activities), ("hours", hours)]))
+        plan_docs[pid] = {"from": PLAN_FROM, "to": PLAN_TO, "items": out_items}
+
+    # ---- Costs: first matching rule, in cents (hourly part rounded half up on whole milliseconds).
+    costs = cost_rules()
+    cents = {p.id: 0 for p in people}
+    by_rule = [[0, 0] for _ in costs["rules"]]  # statements priced above 0, cents
+    for s in live:
+        pid = owner.get(ifi_key(s["actor"]))
+        k = next((i for i, c in enumerate(costs["rules"]) if holds(c["when"], s)), None)
+        if k is None or pid is None:
+            continue
+        rule = costs["rules"][k]
+        res = s.get("result", {})
+        c = 0
+        if res.get("completion") is True or res.get("success") is True:
+            c += int(round(rule.get("perCompletion", 0) * 100))
+        if "duration" in res and rule.get("perHour"):
+            millis = int(round(parse_duration_tenths(res["duration"]) * 1000))
+            c += (2 * int(round(rule["perHour"] * 100)) * millis + 3600000) // 7200000
+        cents[pid] += c
+        by_rule[k][0] += 1 if c else 0
+        by_rule[k][1] += c
+
+    # ---- KPIs.
+    kpis = kpi_sets(r)
+
+    # ---- Write.
+    for sub in ("plans", "kpis"):
+        os.makedirs(os.path.join(OUT_DIR, sub), exist_ok=True)
+        for old in sorted(os.listdir(os.path.join(OUT_DIR, sub))):
+            if old.endswith(".json"):
+                os.remove(os.path.join(OUT_DIR, sub, old))
+    write_json("goals.json", goals_doc)
+    for pid, doc in plan_docs.items():
+        write_json("plans/%s.json" % pid, doc)
+    write_json("costs.json", costs)
+    for unit, sets in kpis.items():
+        doc = {"kpis": [{"kpi": k, "direction": d} for k, d, _ in sets],
+               "values": [{"kpi": k, "month": m, "value": v} for k, _, vs in sets for m, v in zip(KPI_MONTHS, vs)]}
+        write_json("kpis/%s.json" % (unit or "organization"), doc)
+    return {"statuses": statuses, "cents": cents, "by_rule": by_rule, "kpis": kpis, "plans": plan_docs}
+
+
+def business_summary(biz):
+    order = ["done", "on-track", "at-risk", "overdue"]
+    print("\ngoals %d (%d organisation, %d unit); plans %d people, %d items; cost rules %d"
+          % (len(GOALS), sum(1 for g in GOALS if "unit" not in g), sum(1 for g in GOALS if "unit" in g),
+             len(biz["plans"]), sum(len(v) for v in biz["statuses"].values()), len(cost_rules()["rules"])))
+    print("at %s        %s   %10s" % (iso(AS_OF)[:10], " ".join("%8s" % s for s in order), "cost EUR"))
+    rows = [(u, [p.id for p in people if p.unit == u]) for u in UNITS] + [("(organization)", [p.id for p in people])]
+    for u, ids in rows:
+        counts = {s: 0 for s in order}
+        for pid in ids:
+            for s in biz["statuses"].get(pid, []):
+                counts[s] += 1
+        print("%-15s %s   %10.2f" % (u, " ".join("%8d" % counts[s] for s in order),
+                                      sum(biz["cents"][pid] for pid in ids) / 100.0))
+    for i, (n, c) in enumerate(biz["by_rule"], 1):
+        print("cost rule %d: %3d statements priced, %9.2f EUR" % (i, n, c / 100.0))
+    for unit, sets in biz["kpis"].items():
+        print("kpis %-15s %s" % (unit or "(organization)",
+                                 ", ".join("%s %s..%s" % (k, vs[0], vs[-1]) for k, _, vs in sets)))
+
+
 # ==== Output =====================================================================================
 
 
@@ -1157,6 +1549,7 @@ def main():
     all_statements = [s for c in chunks for s in c]
     exp = expected(all_statements, rules)
     write_json("expected-profiles.json", exp)
+    biz = business(all_statements, rules, exp)
 
     # ---- Summary ----
     print("people %d (units %d, roles %d), competencies %d, contractors %d"
@@ -1185,6 +1578,7 @@ def main():
             u, a.get("people", ""), *(a["statements"][m] for m in MODALITIES), *(a["hours"][m] for m in MODALITIES)))
     for k, a in exp["unmapped"].items():
         print("unmapped %s: %d statements" % (k, sum(a["statements"].values())))
+    business_summary(biz)
 
 
 if __name__ == "__main__":
