@@ -157,5 +157,9 @@ void MergePerson(JsonValue& person, const JsonValue& agent, JsonAllocator& alloc
 
 // Serialises a JSON value compactly.
 std::string ToJson(const JsonValue& value);
+// Appends `s` as a JSON string literal (quotes, escapes).
+void AppendJsonString(std::string& out, std::string_view s);
+// Error paths: appends ".key" for identifiers, ["key"] (JSON-quoted) for anything else.
+void AppendPathKey(std::string& path, std::string_view key);
 
 }  // namespace lrsd::xapi

@@ -44,7 +44,7 @@ constexpr std::int64_t kMicrosPerDay = 86'400'000'000LL;
 
 std::string Quoted(std::string_view s) {
   std::string out;
-  config_json::AppendQuoted(out, s);
+  xapi::AppendJsonString(out, s);
   return out;
 }
 

@@ -44,17 +44,6 @@ namespace {
 using rapidjson::SizeType;
 using xapi::JsonValue;
 
-bool IsIdentifier(std::string_view key) {
-  if (key.empty()) return false;
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    const char c = key[i];
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // Rejects objects holding a key twice (RapidJSON keeps both; lookups would see the first).
 // Called after the depth check, so the recursion is bounded by kMaxDepth.
 Status CheckDuplicateKeys(const JsonValue& v, std::string& path) {
@@ -218,7 +207,7 @@ Error SchemaFailure(const CompiledSchema& compiled, const rapidjson::SchemaValid
       for (const auto& e : values->GetArray()) {
         if (!e.IsString()) continue;
         if (!list.empty()) list += ", ";
-        AppendQuoted(list, Sv(e));
+        xapi::AppendJsonString(list, Sv(e));
       }
     }
     return Error::BadRequest(std::move(path), keyword, "must be one of " + list);
@@ -244,16 +233,7 @@ std::string_view EmbeddedFile(std::string_view path) {
   return {};
 }
 
-void AppendKey(std::string& path, std::string_view key) {
-  if (IsIdentifier(key)) {
-    if (!path.empty()) path += '.';
-    path += key;
-  } else {
-    path += '[';
-    AppendQuoted(path, key);
-    path += ']';
-  }
-}
+void AppendKey(std::string& path, std::string_view key) { xapi::AppendPathKey(path, key); }
 
 void AppendIndex(std::string& path, std::size_t index) {
   path += '[';
@@ -266,30 +246,6 @@ const JsonValue* Member(const JsonValue& obj, std::string_view key) {
   JsonValue name(rapidjson::StringRef(key.data(), key.size()));
   auto it = obj.FindMember(name);
   return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-
-std::string Compact(const JsonValue& value) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  value.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
-void AppendQuoted(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
 }
 
 Status Parse(std::string_view body, xapi::JsonDocument& doc, std::string_view root) {
@@ -346,7 +302,7 @@ constexpr std::string_view kUniqueRule = "unique";
 
 std::string Quoted(std::string_view s) {
   std::string out;
-  config_json::AppendQuoted(out, s);
+  xapi::AppendJsonString(out, s);
   return out;
 }
 
@@ -415,7 +371,7 @@ Result<Person> PersonFromValue(const JsonValue& v, const std::string& path) {
     const std::string ifi_path = Index(ifis_path, i);
     auto key = CheckIfi(ifis[i], ifi_path);
     if (!key.ok()) return std::move(key).error();
-    p.ifis.emplace_back(std::move(*key), config_json::Compact(ifis[i]));
+    p.ifis.emplace_back(std::move(*key), xapi::ToJson(ifis[i]));
   }
   return p;
 }
@@ -603,7 +559,7 @@ Result<std::vector<Person>> ParsePeopleCsv(std::string_view body) {
         return Error::BadRequest(ifis_where, e.rule,
                                  "IFI " + Quoted(item) + ": " + (e.path.empty() ? "" : e.path + " ") + e.message);
       }
-      p.ifis.emplace_back(std::move(*key), config_json::Compact(*agent));
+      p.ifis.emplace_back(std::move(*key), xapi::ToJson(*agent));
     }
     if (p.ifis.empty()) return Error::BadRequest(ifis_where, "minItems", "must list at least one IFI");
     const std::size_t index = people.size();

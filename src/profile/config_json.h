@@ -45,9 +45,5 @@ inline std::string Index(std::string path, std::size_t index) {
 inline std::string_view Sv(const xapi::JsonValue& v) { return {v.GetString(), v.GetStringLength()}; }
 // Member lookup without allocation; nullptr when `obj` is not an object or lacks `key`.
 const xapi::JsonValue* Member(const xapi::JsonValue& obj, std::string_view key);
-// Compact JSON text of a value.
-std::string Compact(const xapi::JsonValue& value);
-// Appends `s` as a JSON string literal (quotes and escapes).
-void AppendQuoted(std::string& out, std::string_view s);
 
 }  // namespace lrsd::profile::config_json

@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -617,6 +618,39 @@ void MergePerson(JsonValue& person, const JsonValue& agent, JsonAllocator& alloc
   };
   for (const char* field : {"name", "mbox", "mbox_sha1sum", "openid", "account"}) {
     if (const JsonValue* v = Member(agent, field); v && (v->IsString() || v->IsObject())) add_unique(field, *v);
+  }
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void AppendPathKey(std::string& path, std::string_view key) {
+  bool identifier = !key.empty();
+  for (std::size_t i = 0; i < key.size() && identifier; ++i) {
+    const char c = key[i];
+    identifier = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
+  }
+  if (identifier) {
+    if (!path.empty()) path += '.';
+    path += key;
+  } else {
+    path += '[';
+    AppendJsonString(path, key);
+    path += ']';
   }
 }
 

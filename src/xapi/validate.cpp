@@ -249,34 +249,6 @@ bool SameIgnoringCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool IsIdentifier(std::string_view key) {
-  if (key.empty()) return false;
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    const char c = key[i];
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
-}
-
-void AppendQuoted(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
 constexpr std::string_view kVoidedVerb = "http://adlnet.gov/expapi/verbs/voided";
 constexpr std::array<std::string_view, 4> kIfis = {"mbox", "mbox_sha1sum", "openid", "account"};
 constexpr std::array<std::string_view, 6> kInteractionLists = {
@@ -353,15 +325,7 @@ class Checker {
         out += std::to_string(s.index);
         out += ']';
       } else {
-        std::string_view key(s.key, s.len);
-        if (IsIdentifier(key)) {
-          if (!out.empty()) out += '.';
-          out += key;
-        } else {
-          out += '[';
-          AppendQuoted(out, key);
-          out += ']';
-        }
+        AppendPathKey(out, std::string_view(s.key, s.len));
       }
     }
     return out;
@@ -525,7 +489,7 @@ class Checker {
             return Fail("XAPI-00009",
                         "must be exactly \"" + std::string(Sv(e)) + "\" (values are case-sensitive)");
           if (!list.empty()) list += ", ";
-          AppendQuoted(list, Sv(e));
+          AppendJsonString(list, Sv(e));
         }
       }
       if (value != nullptr && value->IsNull()) return Fail("XAPI-00001", "must not be null");

@@ -492,7 +492,7 @@ TEST(Costs, SchemaWhenIsTheRulesWhen) {
     const std::string_view text = config_json::EmbeddedFile(file);
     doc.Parse(text.data(), text.size());
     EXPECT_FALSE(doc.HasParseError()) << file;
-    return config_json::Compact(doc["definitions"][name]);
+    return xapi::ToJson(doc["definitions"][name]);
   };
   EXPECT_EQ(definition("admin/costs.json", "when"), definition("admin/rules.json", "when"));
   EXPECT_EQ(definition("admin/costs.json", "values"), definition("admin/rules.json", "values"));
