@@ -224,6 +224,9 @@ Result<std::unique_ptr<Store>> Store::Open(Options options) {
   db_options.keep_log_file_num = 5;
   db_options.max_total_wal_size = 256u << 20;
   db_options.enable_pipelined_write = true;
+  // The write group's leader inserts every batch of the group itself, which lets the index and
+  // the spine use insertion hints (below): measured 16.5k vs 13.9k statements/s batched.
+  db_options.allow_concurrent_memtable_write = false;
 
   auto cache = rocksdb::NewLRUCache(impl->options.block_cache_bytes);
   auto table_options = [&](int bloom_bits) {
@@ -250,10 +253,15 @@ Result<std::unique_ptr<Store>> Store::Open(Options options) {
     if (i == kIndex) {
       // Scans stay within one (kind, key hash) prefix; the prefix bloom makes them cheap.
       o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(keys::kIndexPrefixSize));
+      // Within one (kind, key) prefix, sequences arrive in increasing order: insert after the
+      // previous entry of the prefix instead of searching the whole skiplist.
+      o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(keys::kIndexPrefixSize));
       o.memtable_prefix_bloom_size_ratio = 0.05;
     } else if (i == kRefs) {
       o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(16));
       o.memtable_prefix_bloom_size_ratio = 0.05;
+    } else if (i == kSpine) {
+      o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));  // sequential
     } else if (i == kProfiles) {
       o.merge_operator = std::make_shared<ProfileMergeOperator>(impl->options.merge_profile);
     }
