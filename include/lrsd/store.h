@@ -218,10 +218,21 @@ class Store {
   // Flushes memtables and syncs; called on graceful shutdown before closing.
   Status Flush();
 
+  // RocksDB's integer properties, for monitoring (ops metrics): per column family (`family` is
+  // its name: statements, index, …) and for the whole database (`family` empty: block cache,
+  // running compactions and flushes, background errors). `name` is RocksDB's own
+  // ("rocksdb.estimate-num-keys"). Properties RocksDB does not report are left out.
+  struct Property {
+    std::string name;
+    std::string family;
+    std::uint64_t value = 0;
+  };
+  Result<std::vector<Property>> Properties();
+
  private:
   friend class ReadView;
  public:
-  struct Impl;  // defined in store.cpp only
+  struct Impl;  // defined in src/store/impl.h only
 
  private:
   explicit Store(std::unique_ptr<Impl> impl);

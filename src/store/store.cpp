@@ -20,81 +20,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "store/impl.h"
 #include "store/keys.h"
 #include "store/tracker.h"
 
 namespace lrsd::store {
-namespace {
-
-// Column families. The order is the order of handles_.
-enum Cf : std::size_t {
-  kDefault = 0,    // meta
-  kStatements,     // uuid -> statement record
-  kSpine,          // seq -> uuid: stored order, the spine of every query
-  kIndex,          // kind|hash(key)|seq -> uuid|key
-  kVoided,         // target uuid -> voiding uuid
-  kRefs,           // target uuid|referrer seq -> referrer uuid (StatementRef edges)
-  kCredentials,
-  kActivities,
-  kAgents,
-  kDocuments,
-  kAttachments,
-  kDirectory,      // learning-profile configuration
-  kProfiles,       // generation(1) | profile key -> profile record (derived from statements)
-  kCfCount
-};
-constexpr std::array<const char*, kCfCount> kCfNames = {
-    "default", "statements", "spine", "index", "voided", "refs",
-    "credentials", "activities", "agents", "documents", "attachments", "directory", "profiles"};
-
-Cf FamilyCf(Family f) {
-  switch (f) {
-    case Family::kMeta: return kDefault;
-    case Family::kCredentials: return kCredentials;
-    case Family::kActivities: return kActivities;
-    case Family::kAgents: return kAgents;
-    case Family::kDocuments: return kDocuments;
-    case Family::kAttachments: return kAttachments;
-    case Family::kDirectory: return kDirectory;
-    case Family::kProfiles: return kProfiles;
-  }
-  return kDefault;
-}
-
-Error FromRocks(const rocksdb::Status& s, std::string_view what) {
-  std::string message = std::string(what) + ": " + s.ToString();
-  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return Error::Unavailable(std::move(message));
-  return Error::Internal(std::move(message));
-}
-
-// Profile records merge through Options::merge_profile (additive aggregates).
-class ProfileMergeOperator : public rocksdb::AssociativeMergeOperator {
- public:
-  explicit ProfileMergeOperator(std::function<std::string(std::string_view, std::string_view)> merge)
-      : merge_(std::move(merge)) {}
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* new_value, rocksdb::Logger*) const override {
-    if (!merge_) return false;  // reported by RocksDB as a corruption of that key
-    *new_value = merge_(existing ? std::string_view(existing->data(), existing->size()) : std::string_view(),
-                        std::string_view(value.data(), value.size()));
-    return true;
-  }
-  const char* Name() const override { return "lrsd.profile.v1"; }
-
- private:
-  std::function<std::string(std::string_view, std::string_view)> merge_;
-};
-
-constexpr std::string_view kProfileGenerationKey = "profiles-generation";
-// Key prefix of a statement's contribution in the profiles family (after the generation byte).
-constexpr char kContributionPrefix = 'S';
-
-constexpr std::size_t kLockStripes = 4096;
-constexpr int kMaxRefDepth = 16;
-// Bounds the work one statement may trigger when it is the late-arriving target of others.
-constexpr std::size_t kMaxLateReferrers = 10000;
-
-}  // namespace
 
 // ---- Sequence tracker -------------------------------------------------------------------------
 std::pair<std::uint64_t, std::uint64_t> Tracker::Reserve(std::uint64_t count) {
@@ -143,70 +73,6 @@ SequenceReservation::~SequenceReservation() {
 }
 
 // ---- Store ------------------------------------------------------------------------------------
-struct Store::Impl {
-  Options options;
-  std::unique_ptr<rocksdb::DB> db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::WriteOptions write_options;
-  Tracker tracker;
-  std::array<std::mutex, kLockStripes> stripes;
-  // Profile generations: readers use `active_gen`; during a rebuild, appends of statements
-  // above `building_from` also write to `building_gen`.
-  std::atomic<int> active_gen{0};
-  std::atomic<int> building_gen{-1};
-  std::atomic<std::uint64_t> building_from{0};
-  std::mutex rebuild_mutex;
-
-  static std::string GenKey(int gen, std::string_view key) {
-    std::string k(1, static_cast<char>(gen));
-    k.append(key);
-    return k;
-  }
-  // The generations a statement stored at `seq` writes its profile records to.
-  std::vector<int> GenerationsFor(std::uint64_t seq) const {
-    std::vector<int> gens = {active_gen.load()};
-    int building = building_gen.load();
-    if (building >= 0 && seq > building_from.load()) gens.push_back(building);
-    return gens;
-  }
-
-  ~Impl() {
-    if (db) {
-      for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-      db->Close().PermitUncheckedError();
-    }
-  }
-
-  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles[c]; }
-
-  // Locks a set of stripes in ascending order (deadlock-free), unlocking on destruction.
-  class StripeLocks {
-   public:
-    StripeLocks(Impl& impl, std::vector<std::size_t> stripes) : impl_(impl), stripes_(std::move(stripes)) {
-      std::sort(stripes_.begin(), stripes_.end());
-      stripes_.erase(std::unique(stripes_.begin(), stripes_.end()), stripes_.end());
-      for (auto s : stripes_) impl_.stripes[s].lock();
-    }
-    ~StripeLocks() {
-      for (auto it = stripes_.rbegin(); it != stripes_.rend(); ++it) impl_.stripes[*it].unlock();
-    }
-
-   private:
-    Impl& impl_;
-    std::vector<std::size_t> stripes_;
-  };
-  static std::size_t Stripe(std::string_view key) { return Hash64(key) % kLockStripes; }
-
-  Result<std::optional<std::string>> GetRaw(Cf c, std::string_view key, const rocksdb::Snapshot* snap = nullptr) {
-    rocksdb::ReadOptions ro;
-    ro.snapshot = snap;
-    rocksdb::PinnableSlice value;
-    auto s = db->Get(ro, cf(c), rocksdb::Slice(key.data(), key.size()), &value);
-    if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return FromRocks(s, "read");
-    return std::optional<std::string>(value.ToString());
-  }
-};
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -960,6 +826,35 @@ Status ReadView::ScanPrefix(Family family, std::string_view prefix,
   }
   if (!it->status().ok()) return FromRocks(it->status(), "scan");
   return OkStatus();
+}
+
+// ---- Monitoring (ops metrics) ----------------------------------------------------------------
+Result<std::vector<Store::Property>> Store::Properties() {
+  static const char* const kPerFamily[] = {
+      "rocksdb.estimate-num-keys",     "rocksdb.total-sst-files-size",
+      "rocksdb.live-sst-files-size",   "rocksdb.estimate-live-data-size",
+      "rocksdb.cur-size-all-mem-tables", "rocksdb.estimate-pending-compaction-bytes",
+      "rocksdb.num-immutable-mem-table",
+  };
+  static const char* const kDatabase[] = {
+      "rocksdb.block-cache-usage",      "rocksdb.block-cache-pinned-usage", "rocksdb.block-cache-capacity",
+      "rocksdb.num-running-compactions", "rocksdb.num-running-flushes",      "rocksdb.background-errors",
+      "rocksdb.is-write-stopped",       "rocksdb.actual-delayed-write-rate",
+  };
+  if (!impl_->db) return Error::Unavailable("the database is closed");
+  std::vector<Property> out;
+  out.reserve(kCfCount * std::size(kPerFamily) + std::size(kDatabase));
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < kCfCount && i < impl_->handles.size(); ++i) {
+    for (const char* name : kPerFamily) {
+      if (impl_->db->GetIntProperty(impl_->handles[i], name, &value)) out.push_back({name, kCfNames[i], value});
+    }
+  }
+  // Every family shares one block cache, so the default family's figures are the database's.
+  for (const char* name : kDatabase) {
+    if (impl_->db->GetIntProperty(impl_->handles[kDefault], name, &value)) out.push_back({name, {}, value});
+  }
+  return out;
 }
 
 }  // namespace lrsd::store
