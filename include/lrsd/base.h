@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -133,6 +134,33 @@ void SetLogLevel(LogLevel level);
 bool LogEnabled(LogLevel level);
 void Log(LogLevel level, std::string_view message);
 std::optional<LogLevel> ParseLogLevel(std::string_view name);
+
+// Line format: kText as above; kJson writes one JSON object per line:
+// {"time":"2026-11-23T13:25:31.123Z","level":"info","msg":"…", fields…}.
+enum class LogFormat { kText = 0, kJson = 1 };
+void SetLogFormat(LogFormat format);
+LogFormat GetLogFormat();
+std::optional<LogFormat> ParseLogFormat(std::string_view name);  // "text" or "json"
+// A named value of a structured line (an access-log line's status, ms, …). Strings are
+// escaped for JSON; invalid UTF-8 becomes U+FFFD; a non-finite double is written as null.
+struct LogField {
+  std::string_view name;
+  std::variant<std::string_view, std::int64_t, double> value;
+};
+// Structured line: in JSON each field follows msg as a property; in text each follows the
+// message as ` name=value`.
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields);
+// The line Log writes (with its trailing newline), for tests.
+std::string FormatLogLine(LogFormat format, MicrosSinceEpoch time, LogLevel level, std::string_view message,
+                          std::initializer_list<LogField> fields = {});
+
+// UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF). Clients send
+// anything; what lrsd writes (JSON responses, logs) must be well-formed.
+// The length (1-4) of the well-formed sequence starting at s[i], or 0 if there is none.
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t i);
+bool IsValidUtf8(std::string_view s);
+// `s` with each byte that starts no well-formed sequence replaced by U+FFFD.
+std::string ToValidUtf8(std::string_view s);
 
 // Big-endian fixed-width encodings used in store keys (so byte order == numeric order).
 void AppendBigEndian64(std::string& out, std::uint64_t v);

@@ -59,7 +59,7 @@ struct Response {
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space = true);
 std::string PercentEncode(std::string_view text);
 // application/x-www-form-urlencoded (and query strings): name/value pairs in order; nullopt if
-// any escape is malformed.
+// any escape is malformed or a decoded name or value is not well-formed UTF-8.
 using Params = std::vector<std::pair<std::string, std::string>>;
 std::optional<Params> ParseForm(std::string_view text);
 // The value of the first parameter named exactly `name` (case-sensitive, as xAPI requires).

@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -291,29 +292,190 @@ std::string ToLowerAscii(std::string_view s) {
   return out;
 }
 
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;  // overlong
+    if (c == 0xED) hi = 0x9F;  // surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;  // overlong
+    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() - i < len) return 0;  // truncated
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return 0;
+  }
+  return len;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = Utf8SequenceLength(s, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string ToValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = Utf8SequenceLength(s, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for this byte; resynchronise at the next one
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
 namespace {
 std::atomic<int> g_log_level{static_cast<int>(LogLevel::kInfo)};
-}  // namespace
+std::atomic<int> g_log_format{static_cast<int>(LogFormat::kText)};
 
-void SetLogLevel(LogLevel level) { g_log_level = static_cast<int>(level); }
+// Appends `s` as a JSON string (quotes included): control characters escaped, invalid UTF-8
+// replaced by U+FFFD so that every line is valid JSON whatever a client sent.
+void AppendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    const std::size_t len = Utf8SequenceLength(s, i);
+    const bool ok = len > 0;
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  out += '"';
+}
 
-bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= g_log_level.load(std::memory_order_relaxed); }
+void AppendFieldValue(std::string& out, const LogField& field, bool json) {
+  if (const auto* text = std::get_if<std::string_view>(&field.value)) {
+    if (json) {
+      AppendJsonString(out, *text);
+    } else {
+      out += *text;
+    }
+  } else if (const auto* integer = std::get_if<std::int64_t>(&field.value)) {
+    out += std::to_string(*integer);
+  } else {
+    const double d = std::get<double>(field.value);
+    if (d != d || d - d != 0) {  // NaN or infinite
+      out += json ? "null" : "NaN";
+    } else {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3f", d);
+      out += buf;
+    }
+  }
+}
 
-void Log(LogLevel level, std::string_view message) {
-  if (!LogEnabled(level) || level == LogLevel::kOff) return;
-  static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR"};
-  std::string line = FormatTimestampMillis(NowMicros());
-  line += ' ';
-  line += kNames[static_cast<int>(level)];
-  line += ' ';
-  line += message;
-  line += '\n';
+void WriteStderr(const std::string& line) {
   std::size_t off = 0;
   while (off < line.size()) {
     ssize_t n = ::write(2, line.data() + off, line.size() - off);
     if (n <= 0) break;
     off += static_cast<std::size_t>(n);
   }
+}
+}  // namespace
+
+void SetLogLevel(LogLevel level) { g_log_level = static_cast<int>(level); }
+
+bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= g_log_level.load(std::memory_order_relaxed); }
+
+void SetLogFormat(LogFormat format) { g_log_format = static_cast<int>(format); }
+
+LogFormat GetLogFormat() { return static_cast<LogFormat>(g_log_format.load(std::memory_order_relaxed)); }
+
+std::optional<LogFormat> ParseLogFormat(std::string_view name) {
+  if (name == "text") return LogFormat::kText;
+  if (name == "json") return LogFormat::kJson;
+  return std::nullopt;
+}
+
+std::string FormatLogLine(LogFormat format, MicrosSinceEpoch time, LogLevel level, std::string_view message,
+                          std::initializer_list<LogField> fields) {
+  static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARN", "ERROR", "OFF"};
+  static constexpr const char* kJsonNames[] = {"debug", "info", "warn", "error", "off"};
+  const int index = std::clamp(static_cast<int>(level), 0, 4);
+  std::string line;
+  line.reserve(64 + message.size());
+  if (format == LogFormat::kJson) {
+    line += "{\"time\":\"";
+    line += FormatTimestampMillis(time);
+    line += "\",\"level\":\"";
+    line += kJsonNames[index];
+    line += "\",\"msg\":";
+    AppendJsonString(line, message);
+    for (const auto& f : fields) {
+      line += ',';
+      AppendJsonString(line, f.name);
+      line += ':';
+      AppendFieldValue(line, f, true);
+    }
+    line += "}\n";
+    return line;
+  }
+  line += FormatTimestampMillis(time);
+  line += ' ';
+  line += kNames[index];
+  line += ' ';
+  line += message;
+  for (const auto& f : fields) {
+    line += ' ';
+    line += f.name;
+    line += '=';
+    AppendFieldValue(line, f, false);
+  }
+  line += '\n';
+  return line;
+}
+
+void Log(LogLevel level, std::string_view message) { Log(level, message, {}); }
+
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level) || level == LogLevel::kOff) return;
+  // One write(2) per line, so concurrent lines never interleave.
+  WriteStderr(FormatLogLine(GetLogFormat(), NowMicros(), level, message, fields));
 }
 
 std::optional<LogLevel> ParseLogLevel(std::string_view name) {

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
+
 namespace lrsd::http {
 
 std::string_view MethodName(Method m) {
@@ -102,6 +104,7 @@ std::string PercentEncode(std::string_view text) {
   return out;
 }
 
+
 std::optional<Params> ParseForm(std::string_view text) {
   Params params;
   while (!text.empty()) {
@@ -112,7 +115,7 @@ std::optional<Params> ParseForm(std::string_view text) {
     std::size_t eq = pair.find('=');
     auto name = PercentDecode(pair.substr(0, eq));
     auto value = PercentDecode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-    if (!name || !value) return std::nullopt;
+    if (!name || !value || !IsValidUtf8(*name) || !IsValidUtf8(*value)) return std::nullopt;
     params.emplace_back(std::move(*name), std::move(*value));
   }
   return params;
@@ -168,6 +171,10 @@ std::optional<std::string> MediaTypeParam(std::string_view content_type, std::st
   return std::nullopt;
 }
 
+// Error messages and paths quote what the client sent (an unknown parameter's name, a bad
+// value), and the JSON error body must be UTF-8 (RFC 8259 section 8.1): the fuzzer found
+// responses that were not, so quoted text goes through ToValidUtf8.
+
 Response ErrorResponse(const Error& error) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -177,15 +184,17 @@ Response ErrorResponse(const Error& error) {
   w.Key("code");
   w.Int(error.status);
   w.Key("message");
-  std::string message = error.ToString();
+  const std::string message = ToValidUtf8(error.ToString());
   w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
   if (!error.path.empty()) {
+    const std::string path = ToValidUtf8(error.path);
     w.Key("path");
-    w.String(error.path.c_str(), static_cast<rapidjson::SizeType>(error.path.size()));
+    w.String(path.c_str(), static_cast<rapidjson::SizeType>(path.size()));
   }
   if (!error.rule.empty()) {
+    const std::string rule = ToValidUtf8(error.rule);
     w.Key("rule");
-    w.String(error.rule.c_str(), static_cast<rapidjson::SizeType>(error.rule.size()));
+    w.String(rule.c_str(), static_cast<rapidjson::SizeType>(rule.size()));
   }
   w.EndObject();
   w.EndObject();

@@ -28,8 +28,6 @@ constexpr std::string_view kFrameworkKey = "config/framework";
 constexpr std::string_view kRulesKey = "config/rules";
 constexpr std::string_view kGoalsKey = "config/goals";
 constexpr std::string_view kCostsKey = "config/costs";
-// The organisation's own KPIs live under this key suffix (no unit id is empty).
-constexpr std::string_view kOrganizationKpis = "";
 
 constexpr std::size_t kRecent = 10;
 

@@ -61,7 +61,10 @@ struct Target {
 
 Status ParseAgentParameter(const Context& ctx, std::string_view value, std::string_view rule, bool allow_group,
                            xapi::JsonDocument& agent) {
-  agent.Parse(value.data(), value.size());
+  // Iterative: the recursive parser overflows the stack on deeply nested values, and this
+  // value can be as long as an alternate-syntax form body
+  // (tests/resources/fuzz_regressions_test.cpp).
+  agent.Parse<rapidjson::kParseIterativeFlag>(value.data(), value.size());
   if (agent.HasParseError() || !agent.IsObject()) {
     return Error::BadRequest("parameter agent", std::string(rule), "must be an Agent as JSON");
   }

@@ -306,8 +306,7 @@ http::Response Post(const Services& svc, Context& ctx) {
 // Formats stored statements for output and collects the attachments they reference.
 class Formatter {
  public:
-  Formatter(const Services& svc, store::ReadView& view, const Context& ctx, xapi::Format format)
-      : svc_(svc), view_(view), format_(format) {
+  Formatter(store::ReadView& view, const Context& ctx, xapi::Format format) : view_(view), format_(format) {
     if (auto al = ctx.request.headers.Get("Accept-Language")) languages_ = xapi::ParseAcceptLanguage(*al);
   }
 
@@ -360,7 +359,6 @@ class Formatter {
     return pos->second ? &*pos->second : nullptr;
   }
 
-  const Services& svc_;
   store::ReadView& view_;
   xapi::Format format_;
   std::vector<std::string> languages_;
@@ -435,7 +433,7 @@ http::Response GetSingle(const Services& svc, Context& ctx, std::string_view par
     }
     if (!mine) return http::ErrorResponse(st.error());
   }
-  Formatter formatter(svc, view, ctx, *format);
+  Formatter formatter(view, ctx, *format);
   std::string json;
   if (auto st = formatter.Append(**found, json, *attachments); !st.ok()) return http::ErrorResponse(st.error());
   auto response = Respond(view, std::move(json), formatter, *attachments);
@@ -444,8 +442,7 @@ http::Response GetSingle(const Services& svc, Context& ctx, std::string_view par
   return std::move(response).value();
 }
 
-Result<query::StatementQuery> ParseQuery(const Context& ctx) {
-  const auto& p = ctx.params;
+Result<query::StatementQuery> ParseQuery(const http::Params& p, xapi::Version version) {
   if (auto st = CheckParams(p, {"agent", "verb", "activity", "registration", "related_activities", "related_agents",
                                 "since", "until", "limit", "format", "attachments", "ascending"});
       !st.ok()) {
@@ -454,11 +451,14 @@ Result<query::StatementQuery> ParseQuery(const Context& ctx) {
   query::StatementQuery q;
   if (auto agent = http::FindParam(p, "agent")) {
     xapi::JsonDocument doc;
-    doc.Parse(agent->data(), agent->size());
+    // Iterative: the recursive parser overflows the stack on deeply nested values, and this
+    // value can be as long as an alternate-syntax form body
+    // (tests/resources/fuzz_regressions_test.cpp).
+    doc.Parse<rapidjson::kParseIterativeFlag>(agent->data(), agent->size());
     if (doc.HasParseError() || !doc.IsObject()) {
       return Error::BadRequest("parameter agent", "XAPI-00012", "must be an Agent or identified Group as JSON");
     }
-    if (auto st = xapi::ValidateAgentParameter(doc, ctx.version, "parameter agent"); !st.ok()) return st.error();
+    if (auto st = xapi::ValidateAgentParameter(doc, version, "parameter agent"); !st.ok()) return st.error();
     q.agent_ifi = xapi::IfiKey(doc);
     if (!q.agent_ifi) return Error::BadRequest("parameter agent", "XAPI-00012", "needs an inverse functional identifier");
   }
@@ -483,12 +483,12 @@ Result<query::StatementQuery> ParseQuery(const Context& ctx) {
     *flag = *value;
   }
   if (auto since = http::FindParam(p, "since")) {
-    auto t = xapi::ParseTimestamp(*since, ctx.version);
+    auto t = xapi::ParseTimestamp(*since, version);
     if (!t) return Error::BadRequest("parameter since", "XAPI-00012", "must be a timestamp");
     q.lo = query::SinceToLo(*t);
   }
   if (auto until = http::FindParam(p, "until")) {
-    auto t = xapi::ParseTimestamp(*until, ctx.version);
+    auto t = xapi::ParseTimestamp(*until, version);
     if (!t) return Error::BadRequest("parameter until", "XAPI-00012", "must be a timestamp");
     q.hi = query::UntilToHi(*t);
   }
@@ -521,7 +521,7 @@ http::Response GetQuery(const Services& svc, Context& ctx) {
     if (!decoded.ok()) return http::ErrorResponse(decoded.error());
     q = std::move(decoded).value();
   } else {
-    auto parsed = ParseQuery(ctx);
+    auto parsed = ParseQuery(ctx.params, ctx.version);
     if (!parsed.ok()) return http::ErrorResponse(parsed.error());
     q = std::move(parsed).value();
   }
@@ -536,7 +536,7 @@ http::Response GetQuery(const Services& svc, Context& ctx) {
   auto page = query::Run(view, q, svc.config.query);
   if (!page.ok()) return http::ErrorResponse(page.error());
 
-  Formatter formatter(svc, view, ctx, q.format);
+  Formatter formatter(view, ctx, q.format);
   std::string json = "{\"statements\":[";
   for (std::size_t i = 0; i < page->statements.size(); ++i) {
     if (i) json += ',';
@@ -558,6 +558,10 @@ http::Response GetQuery(const Services& svc, Context& ctx) {
 }
 
 }  // namespace
+
+Result<query::StatementQuery> ParseStatementQuery(const http::Params& params, xapi::Version version) {
+  return ParseQuery(params, version);
+}
 
 http::Response HandleStatements(const Services& svc, Context& ctx) {
   http::Response response;

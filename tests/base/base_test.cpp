@@ -451,3 +451,26 @@ TEST(Log, ConcurrentLinesDoNotInterleave) {
 
 }  // namespace
 }  // namespace lrsd
+
+TEST(Utf8, WellFormedSequencesOnly) {
+  EXPECT_TRUE(lrsd::IsValidUtf8(""));
+  EXPECT_TRUE(lrsd::IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(lrsd::IsValidUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));  // é € 😀
+  EXPECT_TRUE(lrsd::IsValidUtf8("\xF4\x8F\xBF\xBF"));                            // U+10FFFF
+  EXPECT_FALSE(lrsd::IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(lrsd::IsValidUtf8("\xE0\x80\xAF"));      // overlong
+  EXPECT_FALSE(lrsd::IsValidUtf8("\xED\xA0\x80"));      // surrogate U+D800
+  EXPECT_FALSE(lrsd::IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(lrsd::IsValidUtf8("\x80"));              // stray continuation byte
+  EXPECT_FALSE(lrsd::IsValidUtf8("\xE2\x82"));          // truncated
+  EXPECT_EQ(lrsd::Utf8SequenceLength("\xE2\x82\xAC", 0), 3u);
+  EXPECT_EQ(lrsd::Utf8SequenceLength("\xE2\x82", 0), 0u);
+}
+
+TEST(Utf8, InvalidBytesBecomeReplacementCharacters) {
+  EXPECT_EQ(lrsd::ToValidUtf8("ok \xC3\xA9"), "ok \xC3\xA9");
+  EXPECT_EQ(lrsd::ToValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  // A truncated sequence: each byte of it is replaced, and the next character survives.
+  EXPECT_EQ(lrsd::ToValidUtf8("\xE2\x82" "z"), "\xEF\xBF\xBD\xEF\xBF\xBD" "z");
+  EXPECT_TRUE(lrsd::IsValidUtf8(lrsd::ToValidUtf8("\xED\xA0\x80\xC0\xAF")));
+}
