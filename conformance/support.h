@@ -533,7 +533,9 @@ class ServerSuite : public ::testing::Test {
  public:
   static ServerOptions Options() {
     ServerOptions o;
-    o.extra_args = {"--no-sync", "--log-level", "warn", "--no-access-log"};
+    // The suite sends many deliberately wrong credentials from one address to check the 401s;
+    // failed-auth throttling (tested in tests/integration/hostile_test.cpp) would turn them into 429s.
+    o.extra_args = {"--no-sync", "--log-level", "warn", "--no-access-log", "--auth-failures", "0"};
     return o;
   }
   static void SetUpTestSuite() {

@@ -1,8 +1,10 @@
 // lrsd: command line. `lrsd serve` runs the LRS; `lrsd credentials` manages API credentials.
 // Flags and output lines here are interfaces scripts depend on: keep them stable.
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +14,7 @@
 
 #include "lrsd/auth.h"
 #include "lrsd/net.h"
+#include "lrsd/ops.h"
 #include "lrsd/profile.h"
 #include "lrsd/resources.h"
 #include "lrsd/store.h"
@@ -48,7 +51,12 @@ std::optional<ListenAddress> ParseListen(const std::string& text) {
 std::string DbPath(const std::string& data) { return (std::filesystem::path(data) / "db").string(); }
 
 int Fail(const lrsd::Error& e) {
-  std::cerr << "lrsd: " << e.ToString() << "\n";
+  if (lrsd::GetLogFormat() == lrsd::LogFormat::kJson) {
+    // A JSON log stays one JSON object per line, whatever the log level.
+    std::cerr << lrsd::FormatLogLine(lrsd::LogFormat::kJson, lrsd::NowMicros(), lrsd::LogLevel::kError, e.ToString());
+  } else {
+    std::cerr << "lrsd: " << e.ToString() << "\n";
+  }
   return e.status == 503 ? kExitDataInUse : kExitFailure;
 }
 
@@ -108,12 +116,79 @@ struct ServeFlags {
   std::size_t max_batch = 1000;
   std::uint32_t page_size = 100;
   unsigned io_threads = 0, workers = 0;
-  unsigned read_timeout = 30, idle_timeout = 60;
+  unsigned read_timeout = 30, idle_timeout = 60, header_timeout = 10;
+  std::size_t max_connections = 10000;
+  unsigned auth_failures = 10, auth_window = 60, auth_lockout = 60;
   std::string cors = "*";
   std::string log_level = "info";
-  bool access_log = true;
+  std::string log_format = "text";
+  bool no_access_log = false;
   bool no_first_credential = false;
+  bool no_metrics_auth = false;
+  std::string config;  // applied by ApplyConfigFile before Serve
 };
+
+// `lrsd serve --config FILE`: TOML (`name = value`, `name = ["a", "b"]`, `# comments`), at the
+// top level or under [serve], names as the flags without their dashes (`page-size`, or
+// `page_size`). A setting applies only when neither its flag nor its LRSD_* environment
+// variable was given: flags > environment > file > defaults. Empty on success, else the error.
+std::string ApplyConfigFile(CLI::App* serve, const std::string& path) {
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::Error& e) {
+    return "cannot read the config file " + path + ": " + e.what();
+  }
+  for (const auto& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // section markers
+    if (!item.parents.empty() && !(item.parents.size() == 1 && item.parents[0] == "serve")) {
+      return path + ": unknown section '" + item.fullname() + "' (settings go at the top or under [serve])";
+    }
+    std::string name = item.name;
+    for (char& c : name) c = c == '_' ? '-' : c;
+    CLI::Option* option = name == "config" || name == "help" ? nullptr : serve->get_option_no_throw("--" + name);
+    if (!option) return path + ": unknown setting '" + item.name + "' (see lrsd serve --help)";
+    if (option->count() > 0) continue;  // the flag or the environment variable wins
+    std::vector<std::string> inputs = item.inputs;
+    if (option->get_items_expected_max() <= 1 && inputs.size() > 1) {
+      // A single-valued setting written as a list ("a, b"): one comma-separated value.
+      std::string joined;
+      for (const auto& v : inputs) joined += (joined.empty() ? "" : ",") + v;
+      inputs = {joined};
+    }
+    try {
+      option->add_result(inputs);
+      option->run_callback();
+    } catch (const CLI::Error& e) {
+      return path + ": setting '" + item.name + "': " + e.what();
+    }
+  }
+  return {};
+}
+
+// Every option of `cmd` can also be set by the environment variable LRSD_<NAME> (`--page-size`:
+// LRSD_PAGE_SIZE), shown in --help.
+void AddEnvironmentNames(CLI::App* cmd) {
+  for (CLI::Option* option : cmd->get_options()) {
+    if (option->get_lnames().empty()) continue;
+    const std::string& name = option->get_lnames().front();
+    if (name == "help") continue;
+    std::string env = "LRSD_";
+    for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    option->envname(env);
+  }
+}
+
+// Every connection is a descriptor: allow as many as the hard limit does (the server keeps
+// --max-connections within what the result leaves beside the database's files).
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    lrsd::Log(lrsd::LogLevel::kWarn, "cannot raise the file descriptor limit to " + std::to_string(limit.rlim_max));
+  }
+}
 
 int Serve(const ServeFlags& f) {
   auto level = lrsd::ParseLogLevel(f.log_level);
@@ -122,6 +197,12 @@ int Serve(const ServeFlags& f) {
     return kExitUsage;
   }
   lrsd::SetLogLevel(*level);
+  auto format = lrsd::ParseLogFormat(f.log_format);
+  if (!format) {
+    std::cerr << "lrsd: --log-format must be text or json\n";
+    return kExitUsage;
+  }
+  lrsd::SetLogFormat(*format);
   if (auto st = lrsd::xapi::LoadSchemas(""); !st.ok()) return Fail(st.error());
 
   lrsd::net::ServerOptions server_options;
@@ -172,8 +253,16 @@ int Serve(const ServeFlags& f) {
   server_options.worker_threads = f.workers;
   server_options.read_timeout = std::chrono::seconds(f.read_timeout);
   server_options.idle_timeout = std::chrono::seconds(f.idle_timeout);
+  server_options.header_timeout = std::chrono::seconds(f.header_timeout);
+  server_options.max_connections = f.max_connections;
+  RaiseFileLimit();
 
-  lrsd::auth::Authenticator authenticator(**store);
+  lrsd::auth::Options auth_options;
+  auth_options.throttle.max_failures = f.auth_failures;
+  auth_options.throttle.window = std::chrono::seconds(f.auth_window);
+  auth_options.throttle.lockout = std::chrono::seconds(f.auth_lockout);
+  auth_options.throttle.max_lockout = std::max(auth_options.throttle.lockout, std::chrono::seconds(15 * 60));
+  lrsd::auth::Authenticator authenticator(**store, auth_options);
   if (!f.no_first_credential) {
     auto existing = authenticator.List();
     if (!existing.ok()) return Fail(existing.error());
@@ -195,21 +284,38 @@ int Serve(const ServeFlags& f) {
     return kExitUsage;
   }
   config.default_version = *version;
+  lrsd::ops::Metrics metrics(LRSD_VERSION);
+  metrics.set_base_path(config.base_path);
+  config.metrics = &metrics;
+  config.metrics_auth = !f.no_metrics_auth;
   lrsd::profile::Service profiles(**store);
   if (auto st = profiles.Load(); !st.ok()) return Fail(st.error());
   lrsd::resources::App app(**store, authenticator, &profiles, config);
 
-  lrsd::net::RequestLogger logger;
-  if (f.access_log) {
-    logger = [](const lrsd::http::Request& req, const lrsd::http::Response& res, double millis) {
-      if (!lrsd::LogEnabled(lrsd::LogLevel::kInfo)) return;
-      char timing[32];
-      std::snprintf(timing, sizeof timing, "%.2fms", millis);
-      lrsd::Log(lrsd::LogLevel::kInfo, req.remote_address + " " + req.method_name + " " + req.target + " " +
-                                           std::to_string(res.status) + " " + std::to_string(res.body.size()) + "B " +
-                                           timing);
-    };
-  }
+  // Sees every request once its response is written: metrics, then the access log line (never
+  // a credential: headers are not logged, secret-looking query values are redacted).
+  const bool access_log = !f.no_access_log;
+  lrsd::net::RequestLogger logger = [&metrics, access_log](const lrsd::http::Request& req,
+                                                          const lrsd::http::Response& res, double millis) {
+    metrics.Observe(req, res, millis);
+    if (!access_log || !lrsd::LogEnabled(lrsd::LogLevel::kInfo)) return;
+    const std::string target = lrsd::ops::RedactTarget(req.target);
+    if (lrsd::GetLogFormat() == lrsd::LogFormat::kJson) {
+      lrsd::Log(lrsd::LogLevel::kInfo, "request",
+                {{"remote", req.remote_address},
+                 {"method", req.method_name},
+                 {"target", target},
+                 {"status", static_cast<std::int64_t>(res.status)},
+                 {"bytes", static_cast<std::int64_t>(res.body.size())},
+                 {"ms", millis}});
+      return;
+    }
+    char timing[32];
+    std::snprintf(timing, sizeof timing, "%.2fms", millis);
+    lrsd::Log(lrsd::LogLevel::kInfo, req.remote_address + " " + req.method_name + " " + target + " " +
+                                         std::to_string(res.status) + " " + std::to_string(res.body.size()) + "B " +
+                                         timing);
+  };
   lrsd::net::Server server(server_options, [&app](lrsd::http::Request& r) { return app.Handle(r); }, logger);
   auto bound = server.Listen();
   if (!bound.ok()) return Fail(bound.error());
@@ -237,8 +343,9 @@ int main(int argc, char** argv) {
   ServeFlags serve;
   auto* serve_cmd = cli.add_subcommand("serve", "Serve the xAPI under /xapi/ (HTTPS on 0.0.0.0:8443 by default)");
   serve_cmd->add_option("--data", serve.data, "Data directory (RocksDB database, TLS material)")->capture_default_str();
-  serve_cmd->add_option("--https", serve.https, "HTTPS listener HOST:PORT (repeatable)");
-  serve_cmd->add_option("--http", serve.http, "Plain HTTP listener HOST:PORT (repeatable; for a reverse proxy or tests)");
+  serve_cmd->add_option("--https", serve.https, "HTTPS listener HOST:PORT (repeatable)")->delimiter(',');
+  serve_cmd->add_option("--http", serve.http, "Plain HTTP listener HOST:PORT (repeatable; for a reverse proxy or tests)")
+      ->delimiter(',');
   serve_cmd->add_option("--cert", serve.cert, "PEM certificate chain (default: a self-signed one in DATA/tls)");
   serve_cmd->add_option("--key", serve.key, "PEM private key for --cert");
   serve_cmd->add_flag("--no-sync", serve.no_sync,
@@ -252,23 +359,59 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--io-threads", serve.io_threads, "Network threads (0: one per core)")->capture_default_str();
   serve_cmd->add_option("--workers", serve.workers, "Request handler threads (0: max(8, 4 per core))")
       ->capture_default_str();
-  serve_cmd->add_option("--read-timeout", serve.read_timeout, "Seconds to receive a whole request")
+  serve_cmd->add_option("--read-timeout", serve.read_timeout, "Seconds to receive a request body (and to send a response)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
+  serve_cmd->add_option("--idle-timeout", serve.idle_timeout,
+                        "Seconds a connection may wait before sending a request (new or kept alive)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
+  serve_cmd->add_option("--header-timeout", serve.header_timeout,
+                        "Seconds to receive request headers once they began, and to complete a TLS handshake")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
+  serve_cmd->add_option("--max-connections", serve.max_connections,
+                        "Open connections at most; further ones are closed at once (kept within the descriptor limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  serve_cmd->add_option("--auth-failures", serve.auth_failures,
+                        "Failed authentications from one address (IPv6: one /64) within --auth-window before it is "
+                        "refused with 429 for --auth-lockout seconds, doubling up to 15 min (0: no throttling)")
       ->capture_default_str();
-  serve_cmd->add_option("--idle-timeout", serve.idle_timeout, "Seconds a keep-alive connection may idle")
-      ->capture_default_str();
+  serve_cmd->add_option("--auth-window", serve.auth_window, "Seconds over which --auth-failures are counted")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
+  serve_cmd->add_option("--auth-lockout", serve.auth_lockout, "Seconds of the first lockout (then doubling)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
   serve_cmd->add_option("--cors-origins", serve.cors, "Allowed CORS origins: * or a comma-separated list")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "debug, info, warn, error or off")->capture_default_str();
-  serve_cmd->add_flag("!--no-access-log", serve.access_log, "Do not log one line per request");
+  serve_cmd->add_option("--log-format", serve.log_format,
+                        "text (one line: time LEVEL message) or json (one JSON object per line)")
+      ->capture_default_str();
+  serve_cmd->add_flag("--no-access-log", serve.no_access_log, "Do not log one line per request");
   serve_cmd->add_flag("--no-first-credential", serve.no_first_credential,
                       "Do not create and print a credential when none exists");
+  serve_cmd->add_flag("--no-metrics-auth", serve.no_metrics_auth,
+                      "Serve GET /metrics without authentication (default: scope admin or all required)");
+  serve_cmd->add_option("--config", serve.config,
+                        "TOML file of settings (name = value, names as the flags: page-size = 200)");
+  AddEnvironmentNames(serve_cmd);
+  serve_cmd->footer(
+      "Every flag can also be set by the environment variable LRSD_<FLAG> (--page-size: LRSD_PAGE_SIZE,\n"
+      "--no-sync: LRSD_NO_SYNC=true, repeatable flags comma-separated: LRSD_HTTPS=a:1,b:2) or in the\n"
+      "--config file (page-size = 200, no-sync = true, https = [\"a:1\", \"b:2\"], at the top or under\n"
+      "[serve]). Precedence: flags > environment > config file > defaults.\n"
+      "GET /health (no credential) answers 200 while the database answers a read, else 503;\n"
+      "GET /metrics is the Prometheus text exposition.");
 
   std::string data = "data";
   auto* creds = cli.add_subcommand("credentials", "Manage API credentials (while no lrsd serves the data directory)");
   creds->require_subcommand(1);
   std::string key, secret, scope = "all", authority;
   auto* create = creds->add_subcommand("create", "Create a credential; generates key/secret when not given");
-  create->add_option("--data", data, "Data directory")->capture_default_str();
+  create->add_option("--data", data, "Data directory")->capture_default_str()->envname("LRSD_DATA");
   create->add_option("--key", key, "Key (username for HTTP Basic)");
   create->add_option("--secret", secret, "Secret (password for HTTP Basic), at least 8 characters");
   create->add_option("--scope", scope,
@@ -277,11 +420,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   create->add_option("--authority", authority, "Authority Agent as JSON (default: an account agent named after KEY)");
   auto* list = creds->add_subcommand("list", "List credentials (keys, scopes, authority; never secrets)");
-  list->add_option("--data", data, "Data directory")->capture_default_str();
+  list->add_option("--data", data, "Data directory")->capture_default_str()->envname("LRSD_DATA");
   std::string revoke_key;
   auto* revoke = creds->add_subcommand("revoke", "Revoke a credential");
   revoke->add_option("key", revoke_key, "Key to revoke")->required();
-  revoke->add_option("--data", data, "Data directory")->capture_default_str();
+  revoke->add_option("--data", data, "Data directory")->capture_default_str()->envname("LRSD_DATA");
 
   std::string people_file;
   auto* people = cli.add_subcommand("people", "Learning-profile people directory (while no lrsd serves the data directory)");
@@ -289,14 +432,22 @@ int main(int argc, char** argv) {
   auto* people_import = people->add_subcommand("import", "Upsert people from a JSON array or a CSV file");
   people_import->add_option("file", people_file, "JSON (array of people) or CSV (id,name,role,unit,manager,ifis)")
       ->required();
-  people_import->add_option("--data", data, "Data directory")->capture_default_str();
+  people_import->add_option("--data", data, "Data directory")->capture_default_str()->envname("LRSD_DATA");
   auto* rebuild = cli.add_subcommand(
       "rebuild", "Recompute every learning profile from the stored statements (after rule changes)");
-  rebuild->add_option("--data", data, "Data directory")->capture_default_str();
+  rebuild->add_option("--data", data, "Data directory")->capture_default_str()->envname("LRSD_DATA");
 
   CLI11_PARSE(cli, argc, argv);
 
-  if (serve_cmd->parsed()) return Serve(serve);
+  if (serve_cmd->parsed()) {
+    if (!serve.config.empty()) {
+      if (auto error = ApplyConfigFile(serve_cmd, serve.config); !error.empty()) {
+        std::cerr << "lrsd: " << error << "\n";
+        return kExitUsage;
+      }
+    }
+    return Serve(serve);
+  }
 
   // credentials, people, rebuild: the database is opened directly; RocksDB's LOCK keeps this
   // from racing a running server (it fails with exit code 3 and says so).

@@ -3,11 +3,16 @@
 // path does not re-run the slow hash on every request.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <atomic>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lrsd/base.h"
@@ -63,11 +68,71 @@ struct Principal {
   std::string authority_ifi;   // xapi::IfiKey of the authority, for statements/read/mine
 };
 
+// Failed-authentication throttling per client address. After `max_failures` failed
+// authentications from one address within `window`, every request from it that carries
+// credentials is refused (429, Retry-After) for `lockout`, doubling with each further lockout up
+// to `max_lockout`, without running the slow hash. A success from the address forgets its
+// failures. IPv6 clients are counted per /64 (one host usually has the whole prefix).
+struct ThrottleOptions {
+  unsigned max_failures = 10;                 // 0: no throttling
+  std::chrono::seconds window{60};
+  std::chrono::seconds lockout{60};           // the first lockout
+  std::chrono::seconds max_lockout{15 * 60};
+  std::size_t capacity = 100000;              // addresses remembered; the least recently seen go first
+};
+
+class Throttle {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit Throttle(ThrottleOptions options = {});
+
+  // Whether `address` may present credentials now: zero, or how long it must wait.
+  std::chrono::seconds Check(std::string_view address, Clock::time_point now = Clock::now());
+  // Before a slow verification: like Check, and also refuses (1 s) when as many verifications
+  // are already running for the address as it has failures left, so a burst of parallel
+  // guesses cannot outrun the count. When it returns zero, End must follow.
+  std::chrono::seconds Begin(std::string_view address, Clock::time_point now = Clock::now());
+  enum class Outcome { kSuccess, kFailure, kNeither };
+  void End(std::string_view address, Outcome outcome, Clock::time_point now = Clock::now());
+  // A failure that needed no verification (a malformed Authorization header).
+  void Failed(std::string_view address, Clock::time_point now = Clock::now());
+  // A success that needed none (a cached credential): forgets the address's failures.
+  void Succeeded(std::string_view address);
+
+  std::size_t size() const;  // addresses remembered
+  // The table key of an address: IPv4 as is (also when IPv4-mapped), IPv6 as its /64.
+  static std::string AddressKey(std::string_view address);
+
+ private:
+  struct Entry {
+    unsigned failures = 0;
+    unsigned pending = 0;                // verifications running
+    unsigned lockouts = 0;               // lockouts so far (the next one lasts longer)
+    Clock::time_point window_start;
+    Clock::time_point locked_until;
+    Clock::time_point last_failure;
+    std::list<std::string>::iterator lru;
+  };
+  Entry* Find(const std::string& key, Clock::time_point now);
+  Entry& FindOrAdd(const std::string& key, Clock::time_point now);
+  std::chrono::seconds LockedFor(const Entry& e, Clock::time_point now) const;
+  void RecordFailure(Entry& e, Clock::time_point now);
+  void Forget(const std::string& key);
+  bool Stale(const Entry& e, Clock::time_point now) const;
+
+  ThrottleOptions options_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Entry> table_;
+  std::list<std::string> lru_;  // most recently touched first
+  std::atomic<std::size_t> size_{0};
+};
+
 struct Options {
   // PBKDF2-HMAC-SHA256 iterations for new credentials (existing ones keep theirs).
   int pbkdf2_iterations = 100000;
   // Verified credentials remembered (by a keyed hash of the Authorization header).
   std::size_t cache_capacity = 10000;
+  ThrottleOptions throttle;
 };
 
 // The default authority for a credential key: an Agent with an account on this LRS.
@@ -87,8 +152,12 @@ class Authenticator {
   // 404 if no such key. Also drops it from the cache.
   Status Revoke(std::string_view key);
 
-  // Verifies an "Authorization: Basic …" value; 401 when missing, malformed or wrong.
-  Result<std::shared_ptr<const Principal>> Authenticate(std::optional<std::string_view> authorization);
+  // Verifies an "Authorization: Basic …" value; 401 when missing, malformed or wrong. With a
+  // `client_address`, failures are throttled per address (ThrottleOptions): 429 while it is
+  // locked out, and `retry_after` (when given) receives how long.
+  Result<std::shared_ptr<const Principal>> Authenticate(std::optional<std::string_view> authorization,
+                                                        std::string_view client_address = {},
+                                                        std::chrono::seconds* retry_after = nullptr);
 
  private:
   struct Impl;

@@ -27,11 +27,14 @@ struct ServerOptions {
   std::string key_file;     // PEM private key
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 64u << 20;
-  std::chrono::seconds read_timeout{30};     // a request must arrive whole within this
-  std::chrono::seconds idle_timeout{60};     // keep-alive connection with no request
+  std::chrono::seconds read_timeout{30};     // a request body must arrive whole within this
+  std::chrono::seconds idle_timeout{60};     // a connection with no request (new or kept alive)
+  std::chrono::seconds header_timeout{10};   // request headers (and the TLS handshake) once started
   std::chrono::seconds shutdown_grace{30};   // in-flight requests get this long on shutdown
   unsigned io_threads = 0;                   // 0: one per core
   unsigned worker_threads = 0;               // 0: max(8, 4 per core)
+  // Open connections; more are closed as soon as accepted. Lowered at Listen when the process's
+  // file-descriptor limit (RLIMIT_NOFILE) could not hold this many besides the database's files.
   std::size_t max_connections = 10000;
 };
 

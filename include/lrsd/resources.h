@@ -15,6 +15,10 @@
 #include "lrsd/store.h"
 #include "lrsd/xapi.h"
 
+namespace lrsd::ops {
+class Metrics;
+}
+
 namespace lrsd::resources {
 
 struct Config {
@@ -28,6 +32,10 @@ struct Config {
   // The version lrsd answers with when a request names none (or an unsupported one). Each
   // request that names a supported version is answered in that version.
   xapi::Version default_version = xapi::Version::k2_0;
+  // GET /metrics exposes this registry (null: 404); with metrics_auth it needs a credential with
+  // scope admin (or all), without it anyone may read it. GET /health needs no credential.
+  ops::Metrics* metrics = nullptr;
+  bool metrics_auth = true;
 };
 
 class App {

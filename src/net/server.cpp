@@ -3,6 +3,8 @@
 // layer before every operation, parsers re-emplaced per request with limits.
 #include "net/pch.h"
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <csignal>
 #include <optional>
@@ -26,6 +28,7 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> in_flight{0};
+  std::atomic<bool> accept_failing{false};
 
   asio::io_context ioc;
   ssl::context tls{ssl::context::tls_server};
@@ -93,12 +96,29 @@ class Session {
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
 
+  // Three bounds per request, so that no client holds a connection by trickling bytes:
+  // idle_timeout until its first byte, header_timeout from there to the end of the headers,
+  // read_timeout for the body (and for writing the response). A timeout closes the connection.
   void DoRead() {
     if (server_.stopping) return derived().DoClose();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
     parser_->body_limit(server_.options.max_body_bytes);
+    if (buffer_.size() > 0) return ReadHeader();  // pipelined: the next request has begun
     beast::get_lowest_layer(derived().stream()).expires_after(server_.options.idle_timeout);
+    derived().stream().async_read_some(
+        buffer_.prepare(std::min<std::size_t>(4096, server_.options.max_header_bytes + 1)),
+        beast::bind_front_handler(&Session::OnFirstBytes, derived().shared_from_this()));
+  }
+
+  void OnFirstBytes(beast::error_code ec, std::size_t n) {
+    if (ec) return OnReadError(ec);
+    buffer_.commit(n);
+    ReadHeader();
+  }
+
+  void ReadHeader() {
+    beast::get_lowest_layer(derived().stream()).expires_after(server_.options.header_timeout);
     bhttp::async_read_header(derived().stream(), buffer_, *parser_,
                              beast::bind_front_handler(&Session::OnReadHeader, derived().shared_from_this()));
   }
@@ -128,7 +148,8 @@ class Session {
 
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == ssl::error::stream_truncated) {
       return derived().DoClose();
     }
     if (ec == bhttp::error::body_limit) {
@@ -247,7 +268,7 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
  private:
   friend class Session<TlsSession>;
   void DoHandshake() {
-    beast::get_lowest_layer(stream_).expires_after(server_.options.read_timeout);
+    beast::get_lowest_layer(stream_).expires_after(server_.options.header_timeout);
     stream_.async_handshake(ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return;  // not TLS, or the peer gave up: drop it
       self->DoRead();
@@ -256,26 +277,68 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
   beast::ssl_stream<beast::tcp_stream> stream_;
 };
 
+// TLS 1.2 and 1.3 only. TLS 1.2: forward-secret ECDHE key exchange with AEAD ciphers (Mozilla's
+// "intermediate" list without finite-field DHE); TLS 1.3: OpenSSL's defaults (all AEAD). The
+// server's order wins; no renegotiation (a client-driven CPU cost), no compression (CRIME).
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+Status ConfigureTls(SSL_CTX* ctx) {
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 || SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
+    return Error::Internal("cannot configure TLS (OpenSSL lacks TLS 1.2 or the ECDHE AEAD ciphers)");
+  }
+  SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+  return OkStatus();
+}
+
+// Keeps max_connections within what RLIMIT_NOFILE allows, leaving room for the database's files,
+// the listeners and logs: beyond it accept() would fail instead of closing the surplus at once.
+void LimitConnectionsToDescriptors(ServerOptions& options) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  const rlim_t reserve = std::max<rlim_t>(256, limit.rlim_cur / 4);
+  const std::size_t room = limit.rlim_cur > reserve ? static_cast<std::size_t>(limit.rlim_cur - reserve) : 16;
+  if (options.max_connections <= room) return;
+  Log(LogLevel::kWarn, "the file descriptor limit is " + std::to_string(limit.rlim_cur) + ": serving at most " +
+                           std::to_string(room) + " connections instead of " + std::to_string(options.max_connections) +
+                           " (raise `ulimit -n`)");
+  options.max_connections = room;
+}
+
 }  // namespace
 
 void Server::Impl::Accept(std::size_t index) {
   auto& entry = acceptors[index];
   entry.acceptor->async_accept(asio::make_strand(ioc), [this, index](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || stopping) return;
-    if (!ec) {
-      if (connections >= options.max_connections) {
-        beast::error_code ignored;
-        socket.close(ignored);
+    if (ec) {
+      // Out of file descriptors (or kernel memory): the pending connection stays queued, so
+      // accepting again at once would spin. Back off briefly; existing connections go on.
+      if (!accept_failing.exchange(true)) {
+        Log(LogLevel::kWarn, "cannot accept connections: " + ec.message() + " (retrying every 100 ms)");
+      }
+      auto timer = std::make_shared<asio::steady_timer>(ioc, std::chrono::milliseconds(100));
+      timer->async_wait([this, index, timer](beast::error_code) {
+        if (!stopping) Accept(index);
+      });
+      return;
+    }
+    accept_failing.store(false, std::memory_order_relaxed);
+    if (connections >= options.max_connections) {
+      // At the limit: closed at once, so an idle crowd cannot exhaust descriptors.
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      beast::error_code rec;
+      auto endpoint = socket.remote_endpoint(rec);
+      std::string remote = rec ? std::string("?") : endpoint.address().to_string();
+      socket.set_option(tcp::no_delay(true), rec);
+      if (acceptors[index].tls) {
+        std::make_shared<TlsSession>(*this, std::move(socket), tls, std::move(remote))->Run();
       } else {
-        beast::error_code rec;
-        auto endpoint = socket.remote_endpoint(rec);
-        std::string remote = rec ? std::string("?") : endpoint.address().to_string();
-        socket.set_option(tcp::no_delay(true), rec);
-        if (acceptors[index].tls) {
-          std::make_shared<TlsSession>(*this, std::move(socket), tls, std::move(remote))->Run();
-        } else {
-          std::make_shared<PlainSession>(*this, std::move(socket), std::move(remote))->Run();
-        }
+        std::make_shared<PlainSession>(*this, std::move(socket), std::move(remote))->Run();
       }
     }
     Accept(index);
@@ -320,11 +383,13 @@ Result<std::vector<BoundEndpoint>> Server::Listen() {
     beast::error_code ec;
     im.tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    if (auto st = ConfigureTls(im.tls.native_handle()); !st.ok()) return st.error();
     im.tls.use_certificate_chain_file(im.options.cert_file, ec);
     if (ec) return Error::Internal("cannot load TLS certificate " + im.options.cert_file + ": " + ec.message());
     im.tls.use_private_key_file(im.options.key_file, ssl::context::pem, ec);
     if (ec) return Error::Internal("cannot load TLS key " + im.options.key_file + ": " + ec.message());
   }
+  LimitConnectionsToDescriptors(im.options);
   std::vector<BoundEndpoint> bound;
   for (const auto& l : im.options.listeners) {
     beast::error_code ec;

@@ -1,13 +1,16 @@
 // Request pipeline for everything under /xapi/: CORS, the alternate request syntax, version
 // negotiation, authentication, then the resource; common response headers on the way out.
+#include <chrono>
 #include <string>
 
+#include "lrsd/ops.h"
 #include "lrsd/resources.h"
 #include "resources/about.h"
 #include "resources/common.h"
 #include "resources/documents.h"
 #include "resources/learning.h"
 #include "resources/statements.h"
+#include "ui/ui.h"
 
 namespace lrsd::resources {
 namespace {
@@ -26,9 +29,14 @@ constexpr std::string_view kFormHeaders[] = {"Authorization", "X-Experience-API-
 enum class Route {
   kNone, kStatements, kAbout, kState, kActivityProfile, kAgentProfile, kActivities, kAgents,
   kAdmin, kLearning,  // lrsd's own, outside the xAPI base path
+  kHealth, kMetrics,  // operations (src/ops)
+  kUi,                // the dashboard's static files (src/ui), no credential
 };
 
 Route RouteOf(std::string_view path, std::string_view base) {
+  if (path == "/health") return Route::kHealth;
+  if (path == "/metrics") return Route::kMetrics;
+  if (ui::IsUiPath(path)) return Route::kUi;
   if (path == "/admin" || path.starts_with("/admin/")) return Route::kAdmin;
   if (path.starts_with("/learning/")) return Route::kLearning;
   if (!path.starts_with(base)) return Route::kNone;
@@ -146,9 +154,44 @@ struct App::Impl {
     return OkStatus();
   }
 
+  // /health (no credential) and /metrics (scope admin or all unless config.metrics_auth is off).
+  http::Response Operations(const http::Request& request, Route route) {
+    if (request.method != http::Method::kGet && request.method != http::Method::kHead) {
+      http::Response r = http::ErrorResponse(Error{405, {}, {}, "this resource answers GET and HEAD"});
+      r.headers.Set("Allow", "GET, HEAD, OPTIONS");
+      return r;
+    }
+    http::Response r;
+    if (route == Route::kHealth) {
+      r = ops::HealthResponse(store, LRSD_VERSION);
+    } else if (!config.metrics) {
+      r = http::ErrorResponse(Error::NotFound("metrics are not enabled"));
+    } else {
+      if (config.metrics_auth) {
+        // Throttled per client address like every other authentication.
+        std::chrono::seconds retry_after{0};
+        auto principal = auth.Authenticate(request.headers.Get("Authorization"), request.remote_address, &retry_after);
+        if (!principal.ok()) {
+          r = http::ErrorResponse(principal.error());
+          if (r.status == 401) r.headers.Set("WWW-Authenticate", "Basic realm=\"lrsd\"");
+          if (retry_after.count() > 0) r.headers.Set("Retry-After", std::to_string(retry_after.count()));
+          return r;
+        }
+        if (!auth::Allows((*principal)->scopes, auth::Access::kAdmin)) {
+          return http::ErrorResponse(Error::Forbidden("/metrics needs a credential with scope admin or all"));
+        }
+      }
+      r = ops::MetricsResponse(*config.metrics, &store);
+    }
+    r.head_only = request.method == http::Method::kHead;
+    return r;
+  }
+
   http::Response Dispatch(http::Request& request, std::string& version_header) {
     Route route = RouteOf(request.Path(), config.base_path);
     if (route == Route::kNone) return http::ErrorResponse(Error::NotFound("no such resource: " + std::string(request.Path())));
+    if (route == Route::kHealth || route == Route::kMetrics) return Operations(request, route);
+    if (route == Route::kUi) return ui::Handle(request);
 
     http::Params params;
     bool alternate = false;
@@ -179,10 +222,13 @@ struct App::Impl {
       return r;
     }
 
-    auto principal = auth.Authenticate(request.headers.Get("Authorization"));
+    // Failed authentications are throttled per client address: 429 with Retry-After.
+    std::chrono::seconds retry_after{0};
+    auto principal = auth.Authenticate(request.headers.Get("Authorization"), request.remote_address, &retry_after);
     if (!principal.ok()) {
       http::Response r = http::ErrorResponse(principal.error());
       if (r.status == 401) r.headers.Set("WWW-Authenticate", "Basic realm=\"lrsd\"");
+      if (retry_after.count() > 0) r.headers.Set("Retry-After", std::to_string(retry_after.count()));
       return r;
     }
     if (route == Route::kAdmin || route == Route::kLearning) {
