@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds lrsd twice (Release, and ASan+UBSan) with
 # ccache, and runs every test in both builds: unit tests, integration tests on the real binary
-# (HTTP and HTTPS), and the requirement-traced conformance tests.
+# (HTTP and HTTPS), the requirement-traced conformance tests, and the dashboard's browser test
+# (ctest's `browser`: tests/browser/run.sh, Debian's chromium driven by playwright-core from npm;
+# its screenshots land in <build dir>/screenshots/), then a short fuzz run (tests/fuzz/run.sh).
 #   tests/run.sh            everything
 #   tests/run.sh release    Release build only (quicker local loop)
 set -euo pipefail
@@ -26,8 +28,15 @@ build_and_test() {
 }
 
 start=$(date +%s)
-build_and_test build -DCMAKE_BUILD_TYPE=Release
+# The Release build also builds the benchmarks, so that ctest runs their smoke tests (bench_smoke:
+# every load-generator scenario for about a second against a real lrsd, checked for correctness,
+# not timed; bench_raw_rocksdb_smoke). benchmarks/run.sh measures.
+build_and_test build -DCMAKE_BUILD_TYPE=Release -DLRSD_BUILD_BENCHMARKS=ON
 if [ "$mode" = all ]; then
   build_and_test build-asan -DCMAKE_BUILD_TYPE=Sanitize -DLRSD_SANITIZE=ON
+  # A short libFuzzer run of every target (clang, ASan+UBSan, build-fuzz/); the corpora and kept
+  # crashing inputs are also replayed by ctest's fuzz_replay in both builds above.
+  echo "== build-fuzz: fuzz each target for ${LRSD_FUZZ_SECONDS:-5}s"
+  tests/fuzz/run.sh "${LRSD_FUZZ_SECONDS:-5}"
 fi
 echo "== all tests passed in $(( $(date +%s) - start ))s"
