@@ -13,6 +13,7 @@
 #include <string>
 
 #include "lrsd/auth.h"
+#include "lrsd/control.h"
 #include "lrsd/net.h"
 #include "lrsd/ops.h"
 #include "lrsd/profile.h"
@@ -190,6 +191,85 @@ void RaiseFileLimit() {
   }
 }
 
+std::string JsonString(std::string_view text) {
+  std::string out;
+  lrsd::xapi::AppendJsonString(out, text);
+  return out;
+}
+
+// A backup as one JSON object (the control channel's answer and `lrsd backup`'s output).
+std::string BackupJson(const lrsd::store::Store::BackupInfo& b) {
+  return "{\"id\":" + std::to_string(b.id) + ",\"created\":" + std::to_string(b.created) +
+         ",\"bytes\":" + std::to_string(b.bytes) + ",\"files\":" + std::to_string(b.files) + "}";
+}
+
+void PrintBackup(const lrsd::store::Store::BackupInfo& b, const std::string& data, const std::string& to) {
+  std::cout << "lrsd: backup " << b.id << " of " << data << " in " << to << " (" << b.bytes << " bytes, " << b.files
+            << " files)\n";
+}
+
+// The control channel's requests (lrsd.control): {"command":"backup","to":"/abs/dir"}.
+std::string HandleControl(lrsd::store::Store& store, std::string_view line) {
+  auto error = [](int status, const std::string& message) {
+    return "{\"ok\":false,\"status\":" + std::to_string(status) + ",\"error\":" + JsonString(message) + "}";
+  };
+  lrsd::xapi::JsonDocument request;
+  request.Parse(line.data(), line.size());
+  if (request.HasParseError() || !request.IsObject() || !request.HasMember("command") || !request["command"].IsString()) {
+    return error(400, "a request is one JSON object with a command");
+  }
+  const std::string_view command(request["command"].GetString(), request["command"].GetStringLength());
+  if (command != "backup") return error(400, "unknown command " + std::string(command));
+  if (!request.HasMember("to") || !request["to"].IsString() || request["to"].GetStringLength() == 0 ||
+      request["to"].GetString()[0] != '/') {
+    return error(400, "backup needs \"to\": an absolute directory");
+  }
+  const std::string to(request["to"].GetString(), request["to"].GetStringLength());
+  lrsd::Log(lrsd::LogLevel::kInfo, "backup into " + to + " requested on the control socket");
+  auto backup = store.Backup(to);
+  if (!backup.ok()) {
+    lrsd::Log(lrsd::LogLevel::kError, "backup into " + to + " failed: " + backup.error().ToString());
+    return error(backup.error().status, backup.error().ToString());
+  }
+  lrsd::Log(lrsd::LogLevel::kInfo, "backup " + std::to_string(backup->id) + " written to " + to);
+  return "{\"ok\":true,\"backup\":" + BackupJson(*backup) + "}";
+}
+
+// `lrsd backup`: straight from the database when no server holds it, else through the running
+// server's control socket.
+int Backup(const std::string& data, const std::string& to_arg) {
+  const std::string to = std::filesystem::absolute(to_arg).lexically_normal().string();
+  auto store = OpenStore(data, true);
+  if (store.ok()) {
+    auto backup = (*store)->Backup(to);
+    if (!backup.ok()) return Fail(backup.error());
+    PrintBackup(*backup, data, to);
+    return 0;
+  }
+  if (store.error().status != 503) return Fail(store.error());
+  const std::string socket = lrsd::ops::ControlSocketPath(data);
+  auto answer = lrsd::ops::ControlRequest(
+      socket, "{\"command\":\"backup\",\"to\":" + JsonString(to) + "}", std::chrono::hours(24));
+  if (!answer.ok()) {
+    return Fail(lrsd::Error{503, {}, {}, "the database is in use and the server's control socket does not answer: " +
+                                             answer.error().ToString()});
+  }
+  lrsd::xapi::JsonDocument response;
+  response.Parse(answer->data(), answer->size());
+  if (response.HasParseError() || !response.IsObject() || !response.HasMember("ok")) {
+    return Fail(lrsd::Error::Internal("unexpected answer from the server: " + *answer));
+  }
+  if (!response["ok"].GetBool()) {
+    const auto& e = response["error"];
+    return Fail(lrsd::Error{response["status"].GetInt(), {}, {}, e.IsString() ? e.GetString() : "backup failed"});
+  }
+  const auto& b = response["backup"];
+  lrsd::store::Store::BackupInfo info{static_cast<std::uint32_t>(b["id"].GetUint()), b["created"].GetInt64(),
+                                      b["bytes"].GetUint64(), static_cast<std::uint32_t>(b["files"].GetUint())};
+  PrintBackup(info, data, to);
+  return 0;
+}
+
 int Serve(const ServeFlags& f) {
   auto level = lrsd::ParseLogLevel(f.log_level);
   if (!level) {
@@ -319,6 +399,12 @@ int Serve(const ServeFlags& f) {
   lrsd::net::Server server(server_options, [&app](lrsd::http::Request& r) { return app.Handle(r); }, logger);
   auto bound = server.Listen();
   if (!bound.ok()) return Fail(bound.error());
+  // `lrsd backup` reaches the running server here (the database lock keeps it out otherwise).
+  lrsd::ops::ControlServer control(lrsd::ops::ControlSocketPath(f.data),
+                                   [&store](std::string_view line) { return HandleControl(**store, line); });
+  if (auto st = control.Start(); !st.ok()) {
+    lrsd::Log(lrsd::LogLevel::kWarn, "no control socket (lrsd backup will not reach this server): " + st.error().ToString());
+  }
   for (const auto& b : *bound) {
     std::string host = b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host;
     std::cout << "lrsd: listening on " << b.scheme << "://" << host << ":" << b.port << "/xapi/" << std::endl;
@@ -326,6 +412,7 @@ int Serve(const ServeFlags& f) {
   lrsd::Log(lrsd::LogLevel::kInfo, "serving data in " + std::filesystem::absolute(f.data).string() +
                                        (f.no_sync ? " (sync off: the last writes may be lost on power failure)" : ""));
   server.Run(true);
+  control.Stop();
   lrsd::Log(lrsd::LogLevel::kInfo, "shutting down: in-flight requests answered, closing the database");
   if (auto st = (*store)->Flush(); !st.ok()) return Fail(st.error());
   store->reset();
@@ -437,7 +524,42 @@ int main(int argc, char** argv) {
       "rebuild", "Recompute every learning profile from the stored statements (after rule changes)");
   rebuild->add_option("--data", data, "Data directory")->capture_default_str()->envname("LRSD_DATA");
 
+  std::string backup_to, restore_from;
+  bool backup_list = false;
+  std::int64_t restore_id = 0;
+  auto* backup = cli.add_subcommand(
+      "backup", "Back up the database (incremental; also while lrsd serves it, through its control socket)");
+  backup->add_option("--data", data, "Data directory")->capture_default_str()->envname("LRSD_DATA");
+  backup->add_option("--to", backup_to, "Backup directory (created; earlier backups there are kept and shared)")
+      ->required();
+  backup->add_flag("--list", backup_list, "List the backups in --to instead of making one");
+  auto* restore = cli.add_subcommand("restore", "Restore a backup into a new data directory (while no lrsd serves it)");
+  restore->add_option("--from", restore_from, "Backup directory")->required();
+  restore->add_option("--data", data, "New data directory (its database must not exist yet)")
+      ->capture_default_str()
+      ->envname("LRSD_DATA");
+  restore->add_option("--backup", restore_id, "Backup id (default: the latest; see lrsd backup --list)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{0xFFFFFFFF}));
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (backup->parsed()) {
+    if (backup_list) {
+      auto list = lrsd::store::Store::ListBackups(backup_to);
+      if (!list.ok()) return Fail(list.error());
+      for (const auto& b : *list) std::cout << b.id << "\t" << b.created << "\t" << b.bytes << "\t" << b.files << "\n";
+      return 0;
+    }
+    return Backup(data, backup_to);
+  }
+  if (restore->parsed()) {
+    std::optional<std::uint32_t> id;
+    if (restore_id > 0) id = static_cast<std::uint32_t>(restore_id);
+    if (auto st = lrsd::store::Store::Restore(restore_from, DbPath(data), id); !st.ok()) return Fail(st.error());
+    std::cout << "lrsd: restored " << (id ? "backup " + std::to_string(*id) : std::string("the latest backup"))
+              << " from " << restore_from << " into " << DbPath(data) << "\n";
+    return 0;
+  }
 
   if (serve_cmd->parsed()) {
     if (!serve.config.empty()) {

@@ -218,6 +218,22 @@ class Store {
   // Flushes memtables and syncs; called on graceful shutdown before closing.
   Status Flush();
 
+  // Backups (RocksDB's BackupEngine): incremental, each one a consistent copy of the whole
+  // database taken while it keeps serving (memtables are flushed first; files already in
+  // `backup_dir` from earlier backups are shared, not copied again). Every backup is verified
+  // (file sizes) before it is reported.
+  struct BackupInfo {
+    std::uint32_t id = 0;
+    std::int64_t created = 0;      // Unix seconds
+    std::uint64_t bytes = 0;       // files of this backup (some shared with others)
+    std::uint32_t files = 0;
+  };
+  Result<BackupInfo> Backup(const std::string& backup_dir);
+  static Result<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir);
+  // Restores backup `id` (the latest when nullopt) into `db_path`, which must not hold a
+  // database (409 if it does; 404 if there is no such backup). The store must not be open.
+  static Status Restore(const std::string& backup_dir, const std::string& db_path, std::optional<std::uint32_t> id);
+
   // RocksDB's integer properties, for monitoring (ops metrics): per column family (`family` is
   // its name: statements, index, …) and for the whole database (`family` empty: block cache,
   // running compactions and flushes, background errors). `name` is RocksDB's own
