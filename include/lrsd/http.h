@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,12 +47,24 @@ struct Request {
   std::string_view Query() const;  // target after '?', or empty
 };
 
+// A body produced piece by piece (exports), so that memory stays bounded whatever its size.
+// Each call appends the next piece to `chunk` (empty on entry) and returns whether more follow
+// (false: that was the last one, possibly empty). Calls come from worker threads one at a time,
+// never concurrently, and each should do a bounded amount of work (the next piece is asked
+// for once the previous one is written). An Error ends the response abruptly: the connection
+// is closed without the last chunk, so the client sees an incomplete transfer rather than a
+// short body that looks whole. A producer is dropped unfinished when the client goes away.
+using BodyStream = std::function<Result<bool>(std::string& chunk)>;
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
   // HEAD: send the headers GET would send (Content-Length included) but no body.
   bool head_only = false;
+  // When set, the body comes from `stream` (`body` is ignored) and is sent with chunked
+  // transfer encoding; no Content-Length.
+  BodyStream stream;
 };
 
 // ---- Query strings and forms ------------------------------------------------------------------

@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <csignal>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "lrsd/net.h"
@@ -29,6 +31,11 @@ struct Server::Impl {
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> in_flight{0};
   std::atomic<bool> accept_failing{false};
+  // Producers of streamed bodies hold store snapshots and services main closes once Run
+  // returns: those of responses still unfinished then (shutdown_grace ran out) are dropped at
+  // the end of Run, before main closes them, not when the io_context dies with the server.
+  std::mutex streams_mu;
+  std::set<http::BodyStream*> streams;
 
   asio::io_context ioc;
   ssl::context tls{ssl::context::tls_server};
@@ -91,7 +98,10 @@ class Session {
       : server_(server), buffer_(std::move(buffer)), remote_(std::move(remote)) {
     ++server_.connections;
   }
-  ~Session() { --server_.connections; }
+  ~Session() {
+    if (producer_) ReleaseProducer();
+    --server_.connections;
+  }
 
  protected:
   Derived& derived() { return static_cast<Derived&>(*this); }
@@ -195,11 +205,93 @@ class Session {
     if (!counted) started_ = std::chrono::steady_clock::now();
     bool keep = counted && keep_alive_ && !server_.stopping;
     response_ = std::move(response);
+    if (response_.stream) return StartStream(keep);
     auto copy = response_;  // keep the logical response for the access log
     res_ = ToBeast(std::move(copy), keep);
     beast::get_lowest_layer(derived().stream()).expires_after(server_.options.read_timeout);
     bhttp::async_write(derived().stream(), res_,
                        beast::bind_front_handler(&Session::OnWrite, derived().shared_from_this(), keep));
+  }
+
+  // A streamed body: the header (chunked), then one chunk at a time, each produced on the worker
+  // pool once the previous one is written, then the last chunk. Memory stays at one chunk
+  // whatever the size; a slow reader slows the producer instead of filling a buffer, and each
+  // write gets read_timeout, so a client that stops reading is dropped.
+  void StartStream(bool keep) {
+    producer_ = std::move(response_.stream);
+    response_.stream = nullptr;
+    response_.body.clear();  // the access log sees the status and headers only
+    {
+      std::lock_guard lock(server_.streams_mu);
+      server_.streams.insert(&producer_);
+    }
+    stream_res_.emplace(static_cast<bhttp::status>(response_.status), 11);
+    for (const auto& [name, value] : response_.headers.fields()) stream_res_->insert(name, value);
+    stream_res_->set(bhttp::field::server, "lrsd");
+    stream_res_->set(bhttp::field::date, HttpDateNow());
+    stream_res_->keep_alive(keep);
+    stream_res_->chunked(true);
+    stream_sr_.emplace(*stream_res_);
+    stream_done_ = response_.head_only;  // HEAD: the header is all
+    beast::get_lowest_layer(derived().stream()).expires_after(server_.options.read_timeout);
+    bhttp::async_write_header(derived().stream(), *stream_sr_,
+                              beast::bind_front_handler(&Session::OnStreamWrite, derived().shared_from_this(), keep));
+  }
+
+  void OnStreamWrite(bool keep, beast::error_code ec, std::size_t) {
+    if (ec) return EndStream(false, ec);  // the client went away or stopped reading
+    if (stream_done_) return EndStream(keep, ec);
+    if (stream_last_) {
+      stream_done_ = true;
+      beast::get_lowest_layer(derived().stream()).expires_after(server_.options.read_timeout);
+      return asio::async_write(derived().stream(), bhttp::make_chunk_last(),
+                               beast::bind_front_handler(&Session::OnStreamWrite, derived().shared_from_this(), keep));
+    }
+    asio::post(*server_.workers, [self = derived().shared_from_this(), keep] {
+      std::string chunk;
+      Result<bool> more = false;
+      try {
+        more = self->producer_(chunk);
+      } catch (const std::exception& e) {
+        more = Error::Internal(e.what());
+      } catch (...) {
+        more = Error::Internal("unknown exception");
+      }
+      asio::dispatch(self->derived().stream().get_executor(),
+                     [self, keep, chunk = std::move(chunk), more = std::move(more)]() mutable {
+                       self->WriteChunk(keep, std::move(chunk), std::move(more));
+                     });
+    });
+  }
+
+  void WriteChunk(bool keep, std::string chunk, Result<bool> more) {
+    if (!more.ok()) {
+      // Headers (200) are gone already: all that is left is to cut the transfer short.
+      Log(LogLevel::kError, "streamed response to " + remote_ + " aborted: " + more.error().ToString());
+      return EndStream(false, asio::error::operation_aborted);
+    }
+    stream_last_ = !*more;
+    // An empty chunk would read as the last one: skip it and ask for the next piece.
+    if (chunk.empty()) return OnStreamWrite(keep, {}, 0);
+    chunk_ = std::move(chunk);
+    beast::get_lowest_layer(derived().stream()).expires_after(server_.options.read_timeout);
+    asio::async_write(derived().stream(), bhttp::make_chunk(asio::buffer(chunk_)),
+                      beast::bind_front_handler(&Session::OnStreamWrite, derived().shared_from_this(), keep));
+  }
+
+  void EndStream(bool keep, beast::error_code ec) {
+    ReleaseProducer();
+    stream_sr_.reset();
+    stream_res_.reset();
+    chunk_ = {};
+    stream_last_ = stream_done_ = false;
+    OnWrite(keep, ec, 0);
+  }
+
+  void ReleaseProducer() {
+    std::lock_guard lock(server_.streams_mu);
+    server_.streams.erase(&producer_);
+    producer_ = nullptr;  // its snapshot goes now, not when the connection closes
   }
 
   void OnWrite(bool keep, beast::error_code ec, std::size_t) {
@@ -220,6 +312,13 @@ class Session {
   Server::Impl& server_;
   beast::flat_buffer buffer_;
   std::string remote_;
+  // Streamed responses (StartStream).
+  http::BodyStream producer_;
+  std::optional<bhttp::response<bhttp::empty_body>> stream_res_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> stream_sr_;
+  std::string chunk_;
+  bool stream_last_ = false;  // the producer has given its last piece
+  bool stream_done_ = false;  // the last chunk is being written
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   http::Request request_;
   http::Response response_;
@@ -429,6 +528,11 @@ void Server::Run(bool handle_signals) {
   im.ioc.run();
   for (auto& t : threads) t.join();
   im.workers->join();
+  // Nothing runs any more: unfinished streams let go of their snapshots before main closes the
+  // database.
+  std::lock_guard lock(im.streams_mu);
+  for (http::BodyStream* producer : im.streams) *producer = nullptr;
+  im.streams.clear();
 }
 
 void Server::Shutdown() {
