@@ -26,9 +26,9 @@ namespace lrsd::ops {
 // create series at will).
 enum class Resource : std::uint8_t {
   kStatements, kState, kActivityProfile, kAgentProfile, kActivities, kAgents, kAbout,
-  kAdmin, kLearning, kHealth, kMetrics, kOther,
+  kAdmin, kLearning, kHealth, kMetrics, kExport, kOther,
 };
-inline constexpr std::size_t kResourceCount = 12;
+inline constexpr std::size_t kResourceCount = 13;
 std::string_view ResourceName(Resource r);  // "statements", "activity_profile", …
 // The resource of a request path; `base` is the xAPI base path ("/xapi").
 Resource ResourceOf(std::string_view path, std::string_view base = "/xapi");

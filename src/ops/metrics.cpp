@@ -14,8 +14,8 @@ namespace lrsd::ops {
 namespace {
 
 constexpr std::string_view kResourceNames[kResourceCount] = {
-    "statements", "state", "activity_profile", "agent_profile", "activities", "agents",
-    "about",      "admin", "learning",         "health",        "metrics",    "other"};
+    "statements", "state",  "activity_profile", "agent_profile", "activities", "agents", "about",
+    "admin",      "learning", "health",         "metrics",       "export",     "other"};
 
 constexpr std::string_view kMethodLabels[kMethodCount] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "OTHER"};
 
@@ -144,6 +144,7 @@ Resource ResourceOf(std::string_view path, std::string_view base) {
   if (path == "/metrics") return Resource::kMetrics;
   if (path == "/admin" || path.starts_with("/admin/")) return Resource::kAdmin;
   if (path.starts_with("/learning/")) return Resource::kLearning;
+  if (path.starts_with("/export/")) return Resource::kExport;
   if (!path.starts_with(base)) return Resource::kOther;
   path.remove_prefix(base.size());
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);

@@ -1,5 +1,6 @@
-// Request pipeline for everything under /xapi/: CORS, the alternate request syntax, version
-// negotiation, authentication, then the resource; common response headers on the way out.
+// Request pipeline for everything under /xapi/ (and lrsd's own /admin/, /learning/, /export/):
+// CORS, the alternate request syntax, version negotiation, authentication, then the resource;
+// common response headers on the way out.
 #include <chrono>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "resources/about.h"
 #include "resources/common.h"
 #include "resources/documents.h"
+#include "resources/export.h"
 #include "resources/learning.h"
 #include "resources/statements.h"
 #include "ui/ui.h"
@@ -28,7 +30,7 @@ constexpr std::string_view kFormHeaders[] = {"Authorization", "X-Experience-API-
 
 enum class Route {
   kNone, kStatements, kAbout, kState, kActivityProfile, kAgentProfile, kActivities, kAgents,
-  kAdmin, kLearning,  // lrsd's own, outside the xAPI base path
+  kAdmin, kLearning, kExport,  // lrsd's own, outside the xAPI base path
   kHealth, kMetrics,  // operations (src/ops)
   kUi,                // the dashboard's static files (src/ui), no credential
 };
@@ -39,6 +41,7 @@ Route RouteOf(std::string_view path, std::string_view base) {
   if (ui::IsUiPath(path)) return Route::kUi;
   if (path == "/admin" || path.starts_with("/admin/")) return Route::kAdmin;
   if (path.starts_with("/learning/")) return Route::kLearning;
+  if (path.starts_with("/export/")) return Route::kExport;
   if (!path.starts_with(base)) return Route::kNone;
   path.remove_prefix(base.size());
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
@@ -231,13 +234,18 @@ struct App::Impl {
       if (retry_after.count() > 0) r.headers.Set("Retry-After", std::to_string(retry_after.count()));
       return r;
     }
-    if (route == Route::kAdmin || route == Route::kLearning) {
+    if (route == Route::kAdmin || route == Route::kLearning || route == Route::kExport) {
       // lrsd's own resources: no xAPI version header needed (agents validate as 2.0).
-      if (!profiles) return http::ErrorResponse(Error::NotFound("learning profiles are not enabled"));
+      // Statement exports work without profiles; the people export answers 404 itself.
+      if (!profiles && route != Route::kExport) {
+        return http::ErrorResponse(Error::NotFound("learning profiles are not enabled"));
+      }
       if (alternate) return http::ErrorResponse(Error::BadRequest("parameter method", "method", "not an xAPI resource"));
       Context own{request, std::move(params), version.value_or(xapi::Version::k2_0), std::move(*principal),
                   request.method == http::Method::kHead};
-      http::Response r = route == Route::kAdmin ? HandleAdmin(*profiles, own) : HandleLearning(*profiles, own);
+      http::Response r = route == Route::kExport  ? HandleExport(services, own)
+                         : route == Route::kAdmin ? HandleAdmin(*profiles, own)
+                                                  : HandleLearning(*profiles, own);
       if (own.head) r.head_only = true;
       return r;
     }

@@ -138,10 +138,12 @@ TEST(Labels, ResourceOfPaths) {
   EXPECT_EQ(ResourceOf("/learning/organization"), Resource::kLearning);
   EXPECT_EQ(ResourceOf("/health"), Resource::kHealth);
   EXPECT_EQ(ResourceOf("/metrics"), Resource::kMetrics);
+  EXPECT_EQ(ResourceOf("/export/statements.csv"), Resource::kExport);
   EXPECT_EQ(ResourceOf("/xapi/nothing"), Resource::kOther);
   EXPECT_EQ(ResourceOf("(unparsed)"), Resource::kOther);
   EXPECT_EQ(ResourceOf("/lrs/statements", "/lrs"), Resource::kStatements);
   EXPECT_EQ(ResourceName(Resource::kActivityProfile), "activity_profile");
+  EXPECT_EQ(ResourceName(Resource::kExport), "export");
   EXPECT_EQ(ResourceName(Resource::kOther), "other");
 }
 
