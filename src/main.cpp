@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +17,7 @@
 
 #include "lrsd/auth.h"
 #include "lrsd/control.h"
+#include "lrsd/erasure.h"
 #include "lrsd/net.h"
 #include "lrsd/ops.h"
 #include "lrsd/profile.h"
@@ -126,6 +130,9 @@ struct ServeFlags {
   bool no_access_log = false;
   bool no_first_credential = false;
   bool no_metrics_auth = false;
+  bool allow_erasure = false;
+  double retention_days = 0;          // 0: keep statements forever
+  unsigned retention_interval = 3600;  // seconds between retention sweeps
   std::string config;  // applied by ApplyConfigFile before Serve
 };
 
@@ -270,6 +277,51 @@ int Backup(const std::string& data, const std::string& to_arg) {
   return 0;
 }
 
+// --retention-days: a thread that erases the statements stored more than that long ago, at
+// start and then every interval (its own durable batches; queries and profiles stay consistent).
+class RetentionSweeper {
+ public:
+  RetentionSweeper(lrsd::store::Store& store, lrsd::profile::Service& profiles, double days,
+                   std::chrono::seconds interval) {
+    if (days <= 0) return;
+    thread_ = std::thread([this, &store, &profiles, days, interval] {
+      const auto keep = static_cast<std::uint64_t>(days * 86400.0 * 1e6);
+      std::unique_lock lock(mu_);
+      while (!stop_) {
+        lock.unlock();
+        const auto now = static_cast<std::uint64_t>(lrsd::NowMicros());
+        if (now > keep) {
+          auto erased = lrsd::resources::EraseStoredBefore(store, &profiles, now - keep);
+          if (!erased.ok()) {
+            lrsd::Log(lrsd::LogLevel::kError, "retention: " + erased.error().ToString());
+          } else if (*erased > 0) {
+            lrsd::Log(lrsd::LogLevel::kInfo, "retention: erased " + std::to_string(*erased) +
+                                                 " statements stored before " + lrsd::FormatTimestampMillis(
+                                                     static_cast<lrsd::MicrosSinceEpoch>(now - keep)));
+          }
+        }
+        lock.lock();
+        cv_.wait_for(lock, interval, [this] { return stop_; });
+      }
+    });
+  }
+  ~RetentionSweeper() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 int Serve(const ServeFlags& f) {
   auto level = lrsd::ParseLogLevel(f.log_level);
   if (!level) {
@@ -368,6 +420,7 @@ int Serve(const ServeFlags& f) {
   metrics.set_base_path(config.base_path);
   config.metrics = &metrics;
   config.metrics_auth = !f.no_metrics_auth;
+  config.allow_erasure = f.allow_erasure;
   lrsd::profile::Service profiles(**store);
   if (auto st = profiles.Load(); !st.ok()) return Fail(st.error());
   lrsd::resources::App app(**store, authenticator, &profiles, config);
@@ -411,7 +464,9 @@ int Serve(const ServeFlags& f) {
   }
   lrsd::Log(lrsd::LogLevel::kInfo, "serving data in " + std::filesystem::absolute(f.data).string() +
                                        (f.no_sync ? " (sync off: the last writes may be lost on power failure)" : ""));
+  RetentionSweeper retention(**store, profiles, f.retention_days, std::chrono::seconds(f.retention_interval));
   server.Run(true);
+  retention.Stop();
   control.Stop();
   lrsd::Log(lrsd::LogLevel::kInfo, "shutting down: in-flight requests answered, closing the database");
   if (auto st = (*store)->Flush(); !st.ok()) return Fail(st.error());
@@ -480,6 +535,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--no-access-log", serve.no_access_log, "Do not log one line per request");
   serve_cmd->add_flag("--no-first-credential", serve.no_first_credential,
                       "Do not create and print a credential when none exists");
+  serve_cmd->add_flag("--allow-erasure", serve.allow_erasure,
+                      "Enable POST /admin/erasure (a person's statements and documents erased, audited)");
+  serve_cmd->add_option("--retention-days", serve.retention_days,
+                        "Erase statements stored more than this many days ago (0: keep forever)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 36500.0));
+  serve_cmd->add_option("--retention-interval", serve.retention_interval, "Seconds between retention sweeps")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
   serve_cmd->add_flag("--no-metrics-auth", serve.no_metrics_auth,
                       "Serve GET /metrics without authentication (default: scope admin or all required)");
   serve_cmd->add_option("--config", serve.config,
@@ -541,6 +605,14 @@ int main(int argc, char** argv) {
   restore->add_option("--backup", restore_id, "Backup id (default: the latest; see lrsd backup --list)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{0xFFFFFFFF}));
 
+  std::string erase_agent, erase_person;
+  auto* erase = cli.add_subcommand(
+      "erase", "Erase a person's statements, documents and agent records (privacy request; audited; while no lrsd serves DIR)");
+  erase->add_option("--data", data, "Data directory")->capture_default_str()->envname("LRSD_DATA");
+  auto* erase_agent_opt = erase->add_option("--agent", erase_agent, "The person as an xAPI Agent (JSON with an IFI)");
+  erase->add_option("--person", erase_person, "A person id of the people directory (all their IFIs)")
+      ->excludes(erase_agent_opt);
+
   CLI11_PARSE(cli, argc, argv);
 
   if (backup->parsed()) {
@@ -597,6 +669,37 @@ int main(int argc, char** argv) {
     if (!parsed.ok()) return Fail(parsed.error());
     if (auto st = profiles.UpsertPeople(*parsed); !st.ok()) return Fail(st.error());
     std::cout << "imported " << parsed->size() << " people\n";
+    return 0;
+  }
+  if (erase->parsed()) {
+    lrsd::profile::Service profiles(**store);
+    if (auto st = profiles.Load(); !st.ok()) return Fail(st.error());
+    std::vector<std::string> ifis;
+    if (!erase_agent.empty()) {
+      lrsd::xapi::JsonDocument agent;
+      agent.Parse(erase_agent.data(), erase_agent.size());
+      if (agent.HasParseError() || !agent.IsObject()) {
+        std::cerr << "lrsd: --agent must be an Agent as JSON\n";
+        return kExitUsage;
+      }
+      auto ifi = lrsd::xapi::IfiKey(agent);
+      if (!ifi) {
+        std::cerr << "lrsd: --agent needs an inverse functional identifier (mbox, mbox_sha1sum, openid, account)\n";
+        return kExitUsage;
+      }
+      ifis.push_back(*ifi);
+    } else if (!erase_person.empty()) {
+      auto person = profiles.GetPerson(erase_person);
+      if (!person.ok()) return Fail(person.error());
+      if (!person->has_value()) return Fail(lrsd::Error::NotFound("no person " + erase_person));
+      for (const auto& [ifi, agent_json] : (*person)->ifis) ifis.push_back(ifi);
+    } else {
+      std::cerr << "lrsd: erase needs --agent or --person\n";
+      return kExitUsage;
+    }
+    auto result = lrsd::resources::ErasePerson(**store, &profiles, ifis, erase_person, "lrsd erase");
+    if (!result.ok()) return Fail(result.error());
+    std::cout << result->audit_json << "\n";
     return 0;
   }
   lrsd::auth::Authenticator authenticator(**store);

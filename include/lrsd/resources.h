@@ -36,6 +36,8 @@ struct Config {
   // scope admin (or all), without it anyone may read it. GET /health needs no credential.
   ops::Metrics* metrics = nullptr;
   bool metrics_auth = true;
+  // POST /admin/erasure erases a person's data (off by default: 403 until an operator enables it).
+  bool allow_erasure = false;
 };
 
 class App {

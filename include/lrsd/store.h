@@ -139,6 +139,9 @@ class ReadView {
   Status ScanAll(std::uint64_t lo, std::uint64_t hi, bool ascending, const Visitor& visit);
   Status ScanIndex(const IndexEntry& entry, std::uint64_t lo, std::uint64_t hi, bool ascending,
                    const Visitor& visit);
+  // Whether the statement `id` has `entry` among its own index entries (not inherited through a
+  // StatementRef): false when it is not stored.
+  Result<bool> OwnsIndexEntry(const Uuid& id, const IndexEntry& entry);
   // Whether the statement stored at `seq` owns or inherits `entry`.
   Result<bool> HasIndexEntry(const IndexEntry& entry, std::uint64_t seq);
 
@@ -217,6 +220,14 @@ class Store {
 
   // Flushes memtables and syncs; called on graceful shutdown before closing.
   Status Flush();
+
+  // Erases statements entirely (a privacy request, a retention policy): each one's record, its
+  // place in the spine, every index entry it owns or inherits, the index entries statements
+  // referring to it inherited from it, its voided mark, and its learning-profile contribution
+  // (taken away unless it was voided, which took it away already). One durable batch per call;
+  // ids not stored are skipped. A voiding statement's target stays voided when the voiding
+  // statement is erased. Returns how many statements were erased.
+  Result<std::uint64_t> EraseStatements(const std::vector<Uuid>& ids);
 
   // Backups (RocksDB's BackupEngine): incremental, each one a consistent copy of the whole
   // database taken while it keeps serving (memtables are flushed first; files already in

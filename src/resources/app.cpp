@@ -9,6 +9,7 @@
 #include "resources/about.h"
 #include "resources/common.h"
 #include "resources/documents.h"
+#include "resources/erasure_resource.h"
 #include "resources/export.h"
 #include "resources/learning.h"
 #include "resources/statements.h"
@@ -243,6 +244,11 @@ struct App::Impl {
       if (alternate) return http::ErrorResponse(Error::BadRequest("parameter method", "method", "not an xAPI resource"));
       Context own{request, std::move(params), version.value_or(xapi::Version::k2_0), std::move(*principal),
                   request.method == http::Method::kHead};
+      if (route == Route::kAdmin && IsErasurePath(request.Path())) {
+        http::Response r = HandleErasure(services, own);
+        if (own.head) r.head_only = true;
+        return r;
+      }
       http::Response r = route == Route::kExport  ? HandleExport(services, own)
                          : route == Route::kAdmin ? HandleAdmin(*profiles, own)
                                                   : HandleLearning(*profiles, own);

@@ -712,6 +712,15 @@ Result<std::optional<StoredStatement>> ReadView::GetStatement(const Uuid& id) {
   return std::optional<StoredStatement>(std::move(out));
 }
 
+Result<bool> ReadView::OwnsIndexEntry(const Uuid& id, const IndexEntry& entry) {
+  auto raw = impl_->store->GetRaw(kStatements, UuidBytes(id), impl_->snapshot);
+  if (!raw.ok()) return std::move(raw).error();
+  if (!raw->has_value()) return false;
+  auto header = keys::DecodeRecordHeader(**raw);
+  if (!header) return Error::Internal("corrupt statement record");
+  return std::find(header->keys.begin(), header->keys.end(), entry) != header->keys.end();
+}
+
 Result<bool> ReadView::IsVoided(const Uuid& id) {
   auto raw = impl_->store->GetRaw(kVoided, UuidBytes(id), impl_->snapshot);
   if (!raw.ok()) return std::move(raw).error();

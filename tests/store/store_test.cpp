@@ -1207,3 +1207,49 @@ TEST_F(StoreTest, ConcurrentLateTargetAndSecondLevelReferrer) {
 
 }  // namespace
 }  // namespace lrsd::store
+
+// ---- Erasure (src/store/lifecycle.cpp) ---------------------------------------------------------
+namespace lrsd::store {
+namespace {
+
+TEST_F(StoreTest, EraseRemovesTheStatementItsIndexEntriesAndWhatReferrersInheritedFromIt) {
+  const Uuid a = NewUuid(), b = NewUuid(), c = NewUuid(), d = NewUuid();
+  MustAppend({Statement(a, {Activity("x")})});
+  MustAppend({RefTo(b, a, {Verb("v")})});                     // inherits x
+  MustAppend({RefTo(c, b, {Activity("y")})});                 // inherits v and x
+  MustAppend({RefTo(d, a, {Activity("x"), Verb("w")})});      // owns x itself
+  ASSERT_EQ(IndexSet(Activity("x")), (std::set<Uuid>{a, b, c, d}));
+
+  auto erased = store_->EraseStatements({a, NewUuid()});  // an unknown id is skipped
+  ASSERT_TRUE(erased.ok()) << erased.error().ToString();
+  EXPECT_EQ(*erased, 1u);
+  EXPECT_FALSE(Get(a).has_value());
+  // The index entries themselves are gone, not just unreadable: b and c no longer match x,
+  // d (which owns x) still does, and what b and c own or inherit from b stays.
+  EXPECT_EQ(IndexSet(Activity("x")), (std::set<Uuid>{d}));
+  EXPECT_EQ(IndexSet(Verb("v")), (std::set<Uuid>{b, c}));
+  EXPECT_EQ(IndexSet(Activity("y")), (std::set<Uuid>{c}));
+  for (const auto& [seq, id] : ScanAll(true)) EXPECT_NE(id, a);
+  auto view = store_->Read();
+  EXPECT_TRUE(view.OwnsIndexEntry(d, Activity("x")).value());
+  EXPECT_FALSE(view.OwnsIndexEntry(c, Activity("x")).value());
+  EXPECT_FALSE(view.OwnsIndexEntry(a, Activity("x")).value());
+}
+
+TEST_F(StoreTest, ErasingAVoidingStatementLeavesItsTargetVoided) {
+  const Uuid target = NewUuid(), voiding = NewUuid(), other = NewUuid(), other_voiding = NewUuid();
+  MustAppend({Statement(target, {Activity("t")}), Statement(other, {Activity("t")})});
+  MustAppend({Voiding(voiding, target), Voiding(other_voiding, other)});
+  ASSERT_TRUE(Voided(target));
+  ASSERT_TRUE(store_->EraseStatements({voiding}).ok());
+  EXPECT_TRUE(Voided(target));
+  EXPECT_FALSE(Get(voiding).has_value());
+  // Erasing a voided statement takes its mark with it.
+  ASSERT_TRUE(store_->EraseStatements({other}).ok());
+  EXPECT_FALSE(Voided(other));
+  EXPECT_FALSE(Get(other).has_value());
+  EXPECT_EQ(IndexSet(Activity("t")), (std::set<Uuid>{target}));
+}
+
+}  // namespace
+}  // namespace lrsd::store
