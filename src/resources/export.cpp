@@ -4,8 +4,10 @@
 // http::BodyStream: the server asks for the next piece once the previous one is written.
 #include "resources/export.h"
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
+#include <vector>
 
 #include "lrsd/query.h"
 #include "resources/statements.h"
@@ -245,7 +247,10 @@ http::Response ExportStatements(const Services& svc, Context& ctx, bool csv) {
   http::Response r = csv ? Streamed(producer, "text/csv; charset=utf-8; header=present", "statements.csv", ctx.head)
                          : Streamed(producer, "application/x-ndjson", "statements.ndjson", ctx.head);
   // The snapshot the export reads: later statements are not in it.
-  if (r.stream) r.headers.Set("X-Experience-API-Consistent-Through", FormatTimestampMillis(static_cast<MicrosSinceEpoch>(watermark)));
+  if (r.stream) {
+    r.headers.Set("X-Experience-API-Consistent-Through",
+                  FormatTimestampMillis(static_cast<MicrosSinceEpoch>(watermark)));
+  }
   return r;
 }
 
