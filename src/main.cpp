@@ -18,6 +18,7 @@
 #include "lrsd/auth.h"
 #include "lrsd/control.h"
 #include "lrsd/erasure.h"
+#include "lrsd/forward.h"
 #include "lrsd/net.h"
 #include "lrsd/ops.h"
 #include "lrsd/profile.h"
@@ -423,14 +424,22 @@ int Serve(const ServeFlags& f) {
   config.allow_erasure = f.allow_erasure;
   lrsd::profile::Service profiles(**store);
   if (auto st = profiles.Load(); !st.ok()) return Fail(st.error());
+  // Statement forwarding (/admin/forwarding): its workers start once the server listens.
+  lrsd::forward::Forwarder forwarder(**store, [](const lrsd::net::ClientRequest& r) { return lrsd::net::HttpRequest(r); });
+  config.forwarder = &forwarder;
+  metrics.set_extra_renderer([&forwarder](lrsd::ops::TextWriter& w) { forwarder.RenderMetrics(w); });
   lrsd::resources::App app(**store, authenticator, &profiles, config);
 
   // Sees every request once its response is written: metrics, then the access log line (never
   // a credential: headers are not logged, secret-looking query values are redacted).
   const bool access_log = !f.no_access_log;
-  lrsd::net::RequestLogger logger = [&metrics, access_log](const lrsd::http::Request& req,
-                                                          const lrsd::http::Response& res, double millis) {
+  lrsd::net::RequestLogger logger = [&metrics, &forwarder, access_log](const lrsd::http::Request& req,
+                                                                      const lrsd::http::Response& res, double millis) {
     metrics.Observe(req, res, millis);
+    if ((req.method == lrsd::http::Method::kPost || req.method == lrsd::http::Method::kPut) && res.status / 100 == 2 &&
+        lrsd::ops::ResourceOf(req.Path(), metrics.base_path()) == lrsd::ops::Resource::kStatements) {
+      forwarder.Notify();  // new statements are durable: forward them now, not at the next poll
+    }
     if (!access_log || !lrsd::LogEnabled(lrsd::LogLevel::kInfo)) return;
     const std::string target = lrsd::ops::RedactTarget(req.target);
     if (lrsd::GetLogFormat() == lrsd::LogFormat::kJson) {
@@ -465,7 +474,11 @@ int Serve(const ServeFlags& f) {
   lrsd::Log(lrsd::LogLevel::kInfo, "serving data in " + std::filesystem::absolute(f.data).string() +
                                        (f.no_sync ? " (sync off: the last writes may be lost on power failure)" : ""));
   RetentionSweeper retention(**store, profiles, f.retention_days, std::chrono::seconds(f.retention_interval));
+  if (auto st = forwarder.Start(); !st.ok()) {
+    lrsd::Log(lrsd::LogLevel::kError, "statement forwarding not started: " + st.error().ToString());
+  }
   server.Run(true);
+  forwarder.Stop();
   retention.Stop();
   control.Stop();
   lrsd::Log(lrsd::LogLevel::kInfo, "shutting down: in-flight requests answered, closing the database");

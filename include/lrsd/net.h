@@ -53,6 +53,28 @@ using RequestLogger = std::function<void(const http::Request&, const http::Respo
 Status EnsureSelfSignedCertificate(const std::string& cert_file, const std::string& key_file,
                                    const std::vector<std::string>& hosts);
 
+// ---- A small synchronous HTTP(S) client (statement forwarding, src/net/client.cpp) ------------
+struct ClientRequest {
+  bool tls = false;
+  std::string host;         // a name or an address (IPv6 without brackets)
+  std::uint16_t port = 0;
+  std::string target;       // "/xapi/statements"
+  std::string method = "POST";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::chrono::seconds timeout{10};  // connecting, and each of sending and receiving
+  bool verify_tls = true;   // certificate chain (system CA store) and host name; SNI always set
+  std::size_t max_response_bytes = 1u << 20;
+};
+struct ClientResponse {
+  int status = 0;
+  std::string body;
+};
+// One request on a fresh connection (closed afterwards). A network, TLS or protocol failure is
+// an Error (status 502, or 504 on a timeout) whose message says what failed; any HTTP answer,
+// whatever its status, is a ClientResponse.
+Result<ClientResponse> HttpRequest(const ClientRequest& request);
+
 class Server {
  public:
   Server(ServerOptions options, Handler handler, RequestLogger logger = {});

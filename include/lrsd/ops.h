@@ -125,6 +125,9 @@ class Metrics {
   // When set (before serving), Render adds the gauge lrsd_http_connections_open from it (the
   // server's count of open connections).
   void set_open_connections(std::function<std::uint64_t()> read) { open_connections_ = std::move(read); }
+  // When set (before serving), Render lets it add families of its own (statement forwarding's
+  // lrsd_forward_*), so ops needs to know nothing of them.
+  void set_extra_renderer(std::function<void(TextWriter&)> render) { extra_renderer_ = std::move(render); }
 
  private:
   static constexpr std::size_t kStatusSlots = 600;  // 0..599; anything else counts as 0
@@ -141,6 +144,7 @@ class Metrics {
   std::array<Histogram, kResourceCount> durations_;
   std::atomic<std::uint64_t> statements_stored_{0};
   std::function<std::uint64_t()> open_connections_;
+  std::function<void(TextWriter&)> extra_renderer_;
 };
 
 // The Content-Type of the exposition.

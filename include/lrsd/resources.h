@@ -18,6 +18,9 @@
 namespace lrsd::ops {
 class Metrics;
 }
+namespace lrsd::forward {
+class Forwarder;
+}
 
 namespace lrsd::resources {
 
@@ -38,6 +41,8 @@ struct Config {
   bool metrics_auth = true;
   // POST /admin/erasure erases a person's data (off by default: 403 until an operator enables it).
   bool allow_erasure = false;
+  // /admin/forwarding configures statement forwarding through this (null: 404).
+  forward::Forwarder* forwarder = nullptr;
 };
 
 class App {

@@ -253,6 +253,7 @@ std::string Metrics::Render(store::Store* store) const {
            "Statements accepted by POST and PUT /xapi/statements (a re-sent identical statement counts again).");
   w.Sample("lrsd_statements_stored_total", {}, StatementsStored());
 
+  if (extra_renderer_) extra_renderer_(w);
   if (store) RenderRocksDb(w, *store);
   RenderProcess(w);
   return w.Take();

@@ -10,6 +10,7 @@
 #include "resources/common.h"
 #include "resources/documents.h"
 #include "resources/erasure_resource.h"
+#include "resources/forwarding_resource.h"
 #include "resources/export.h"
 #include "resources/learning.h"
 #include "resources/statements.h"
@@ -246,6 +247,11 @@ struct App::Impl {
                   request.method == http::Method::kHead};
       if (route == Route::kAdmin && IsErasurePath(request.Path())) {
         http::Response r = HandleErasure(services, own);
+        if (own.head) r.head_only = true;
+        return r;
+      }
+      if (route == Route::kAdmin && IsForwardingPath(request.Path())) {
+        http::Response r = HandleForwarding(services, own);
         if (own.head) r.head_only = true;
         return r;
       }
