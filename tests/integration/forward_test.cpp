@@ -226,17 +226,28 @@ TEST(Forwarding, NothingIsLostWhenTheReceiverAndTheSenderCrashMidStream) {
   EXPECT_EQ(a->Stderr().find(c->secret()), std::string::npos);
 }
 
-TEST(Forwarding, AdminOnlyAndRejectedStatementsAreSetAside) {
+TEST(Forwarding, WrongCredentialsAreRetriedAndRefusedStatementsSetAside) {
   auto receiver = Server::Start();
   auto sender = Server::Start();
   Client admin(sender->http_url(), sender->key(), sender->secret());
-  // The receiver speaks 2.0 only to this target; statements sent in 1.0.3 carry version 1.0.0,
-  // which a 2.0 receiver takes, so provoke a refusal another way: a receiver credential that may
-  // not write statements is a 403, retried (never skipped).
+  Client rx(receiver->http_url(), receiver->key(), receiver->secret());
+  // The receiver already holds a statement with this id and other content: it will refuse
+  // ours with 409, alone too.
+  const std::string clash = NewUuidString();
+  ASSERT_EQ(rx.PostJson("/xapi/statements", R"({"id":")" + clash + R"(","actor":{"mbox":"mailto:x@example.com"},)"
+                                            R"("verb":{"id":")" + kCompleted + R"("},"object":{"id":"http://example.com/theirs"}})")
+                .status,
+            200);
+  // Wrong receiver credentials: 401, retried with backoff, nothing skipped.
   auto put = admin.PutJson("/admin/forwarding", R"([{"id":"r","endpoint":")" + receiver->http_url() +
                                                     R"(/xapi/","key":"wrong","secret":"wrong","from":"beginning"}])");
   ASSERT_EQ(put.status, 200) << put.body;
-  ASSERT_EQ(admin.PostJson("/xapi/statements", SampleStatement()).status, 200);
+  ASSERT_EQ(admin.PostJson("/xapi/statements", "[" + Statement(1, kCompleted) + R"(,{"id":")" + clash +
+                                                   R"(","actor":{"mbox":"mailto:x@example.com"},"verb":{"id":")" +
+                                                   kCompleted + R"("},"object":{"id":"http://example.com/ours"}},)" +
+                                                   Statement(2, kAttempted) + "]")
+                .status,
+            200);
   bool down = false;
   for (int i = 0; i < 100 && !down; ++i) {
     auto doc = admin.Get("/admin/forwarding").Json();
@@ -247,25 +258,81 @@ TEST(Forwarding, AdminOnlyAndRejectedStatementsAreSetAside) {
   auto doc = admin.Get("/admin/forwarding").Json();
   EXPECT_NE(std::string(doc[0]["state"]["lastError"].GetString()).find("401"), std::string::npos);
   EXPECT_EQ(doc[0]["state"]["rejected"].GetUint64(), 0u);
-  EXPECT_EQ(doc[0]["state"]["pending"].GetUint64(), 1u);
-  // Fixed by a PUT without the secret? No: a new secret is needed; GET → PUT keeps the old one.
+  EXPECT_EQ(doc[0]["state"]["pending"].GetUint64(), 3u);
+  // The right credential (same id: the cursor stays where it was).
   auto again = admin.PutJson("/admin/forwarding", R"([{"id":"r","endpoint":")" + receiver->http_url() +
                                                       R"(/xapi/","key":")" + receiver->key() + R"(","secret":")" +
                                                       receiver->secret() + R"("}])");
   ASSERT_EQ(again.status, 200) << again.body;
   bool delivered = false;
-  Client rx(receiver->http_url(), receiver->key(), receiver->secret());
   for (int i = 0; i < 100 && !delivered; ++i) {
-    delivered = QueryIds(rx).size() == 1;
+    delivered = QueryIds(rx).size() == 3;  // theirs, and our two others
     if (!delivered) std::this_thread::sleep_for(100ms);
   }
   EXPECT_TRUE(delivered);
-  EXPECT_EQ(admin.Get("/admin/forwarding/r/rejected").body, "[]");
+  doc = admin.Get("/admin/forwarding").Json();
+  EXPECT_EQ(doc[0]["state"]["rejected"].GetUint64(), 1u);
+  EXPECT_EQ(doc[0]["state"]["sent"].GetUint64(), 2u);
+  auto rejected = admin.Get("/admin/forwarding/r/rejected");
+  ASSERT_EQ(rejected.status, 200);
+  auto list = rejected.Json();
+  ASSERT_TRUE(list.IsArray() && list.Size() == 1) << rejected.body;
+  EXPECT_EQ(std::string(list[0]["statementId"].GetString()), clash);
+  EXPECT_EQ(list[0]["status"].GetInt(), 409);
   EXPECT_EQ(admin.Get("/admin/forwarding/none/rejected").status, 404);
   EXPECT_EQ(admin.Request("DELETE", "/admin/forwarding").status, 405);
-  // Without a credential: 401.
   admin.set_auth_enabled(false);
   EXPECT_EQ(admin.Get("/admin/forwarding").status, 401);
+}
+
+TEST(Forwarding, OverHttpsWithAttachments) {
+  // A receiver on HTTPS with lrsd's self-signed certificate: refused while verification is on,
+  // taken with "insecure": true. A statement with a stored attachment arrives with its content.
+  ServerOptions ro;
+  ro.http = true;
+  ro.https = true;
+  auto receiver = Server::Start(ro);
+  auto sender = Server::Start();
+  Client admin(sender->http_url(), sender->key(), sender->secret());
+  const std::string target = R"({"endpoint":")" + receiver->https_url() + R"(/xapi/","key":")" + receiver->key() +
+                             R"(","secret":")" + receiver->secret() + R"(","from":"beginning")";
+  ASSERT_EQ(admin.PutJson("/admin/forwarding", "[" + target + R"(,"id":"verified"}])").status, 200);
+
+  const std::string content = "here is a simple attachment";
+  const std::string sha2 = "495395e777cd98da653df9615d09c0fd6bb2f8d4788394cd53c56a3bfdcd848a";
+  std::string statement = R"({"actor":{"mbox":"mailto:att@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/answered"},)"
+                          R"("object":{"id":"http://example.com/attachments"},"attachments":[{"usageType":"http://example.com/usage",)"
+                          R"("display":{"en-US":"A"},"contentType":"text/plain","length":27,"sha2":")" + sha2 + R"("}]})";
+  std::string body = "--abc\r\nContent-Type: application/json\r\n\r\n" + statement +
+                     "\r\n--abc\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: " +
+                     sha2 + "\r\n\r\n" + content + "\r\n--abc--\r\n";
+  auto posted = admin.Request("POST", "/xapi/statements", body, {{"Content-Type", "multipart/mixed; boundary=abc"}});
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const std::string id = posted.Json()[0].GetString();
+
+  std::string last;
+  bool refused = false;
+  for (int i = 0; i < 100 && !refused; ++i) {
+    auto r = admin.Get("/admin/forwarding");
+    last = r.body;
+    auto doc = r.Json();
+    refused = doc.IsArray() && !doc[0]["state"]["up"].GetBool();
+    if (!refused) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(refused) << last;
+  EXPECT_NE(last.find("TLS handshake"), std::string::npos) << last;
+
+  ASSERT_EQ(admin.PutJson("/admin/forwarding", "[" + target + R"(,"id":"selfsigned","insecure":true}])").status, 200);
+  Client rx(receiver->http_url(), receiver->key(), receiver->secret());
+  Response got;
+  for (int i = 0; i < 100; ++i) {
+    got = rx.Get("/xapi/statements?attachments=true&statementId=" + id);
+    if (got.status == 200) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_NE(got.body.find(content), std::string::npos);
+  EXPECT_NE(got.body.find("X-Experience-API-Hash: " + sha2), std::string::npos);
 }
 
 }  // namespace
