@@ -202,8 +202,10 @@ class Prober {
     stop_ = true;
     thread_.join();
   }
-  // Stops, then asserts every probe succeeded within `limit_ms` (and that there were some).
-  void ExpectResponsive(double limit_ms = 500) {
+  // Stops, then asserts every probe succeeded within `limit_ms` (and that there were some). The
+  // bound is loose on purpose: the test command runs two test binaries at once on 2 cores, also
+  // under ASan, and an unresponsive server shows up as seconds (a timeout), not as hundreds of ms.
+  void ExpectResponsive(double limit_ms = 2000) {
     Stop();
     std::lock_guard lock(mu_);
     EXPECT_GE(rounds_, 1) << "the prober never ran";
@@ -625,7 +627,7 @@ TEST(Hostile, ConnectionsBeyondTheLimitAreClosedAtOnce) {
   EXPECT_LE(fds_at_limit, baseline_fds + 200 + 5);
   EXPECT_TRUE(late_closed);
   EXPECT_TRUE(late_reply.empty());
-  EXPECT_LT(late_ms, 500);
+  EXPECT_LT(late_ms, 1500);  // closed at once, not after a timeout (loaded machines included)
   for (int fd : fds) close(fd);
   // Once the crowd is gone the server serves again.
   std::this_thread::sleep_for(300ms);
