@@ -67,7 +67,8 @@ function near(text, expected, what, scale = 1) {
 const dataDir = mkdtempSync(join(tmpdir(), 'lrsd-browser-'));
 const ADMIN = {key: 'dashboard-admin', secret: 'dashboard-admin-secret-0123456789'};
 const READER = {key: 'statements-reader', secret: 'statements-reader-secret-0123456789'};
-for (const [c, scope] of [[ADMIN, 'all'], [READER, 'statements/read']]) {
+const PROFILES = {key: 'profiles-reader', secret: 'profiles-reader-secret-0123456789'};
+for (const [c, scope] of [[ADMIN, 'all'], [READER, 'statements/read'], [PROFILES, 'profiles/read']]) {
   const r = spawnSync(lrsdBinary, ['credentials', 'create', '--data', dataDir, '--key', c.key, '--secret', c.secret,
     '--scope', scope], {encoding: 'utf8'});
   if (r.status !== 0) throw new Error(`lrsd credentials create: ${r.status} ${r.stderr}`);
@@ -531,11 +532,27 @@ try {
   await visit(`#/statements${qs({verb: VERB, limit: 12})}`);
   await screenshot('statements');
 
+  // ---- Forwarding ------------------------------------------------------------------------------
+  await check('forwarding: an admin sees the link and every target with the API\'s state, never a secret', async () => {
+    const r = await api('/admin/forwarding', {method: 'PUT', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify([{id: 'archive', endpoint: 'http://127.0.0.1:9/xapi/', key: 'archive-key', secret: 'archive-secret-42'}])});
+    eq(r.status, 200, 'PUT /admin/forwarding');
+    await visit('#/forwarding');
+    assert(await page.locator('a[data-nav="forwarding"]').isVisible(), 'the Forwarding link is shown');
+    const targets = await json('/admin/forwarding');
+    const rows = await tableRows('forwarding');
+    eq(rows.map((row) => row[0]), targets.map((t) => t.id), 'targets');
+    assert(rows[0][1].includes('http://127.0.0.1:9/xapi/'), `endpoint ${rows[0][1]}`);
+    eq(Number(await page.locator('[data-test="sent"]').first().getAttribute('data-value')), targets[0].state.sent, 'sent');
+    assert(!(await page.content()).includes('archive-secret-42'), 'no secret on the page');
+  });
+  await screenshot('forwarding');
+
   await check('every page fits a phone-sized screen (no horizontal scrolling)', async () => {
     await page.setViewportSize({width: 390, height: 844});
     try {
       for (const hash of [`#/org?to=${TO}`, `#/unit/${UNIT}?to=${TO}`, `#/person/${PERSON}?to=${TO}`, `#/goals?to=${TO}`,
-        '#/statements?limit=5']) {
+        '#/statements?limit=5', '#/forwarding']) {
         await visit(hash);
         await page.waitForTimeout(100);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -561,6 +578,17 @@ try {
     await page.click('#signout');
     await page.waitForSelector('#key');
     eq(await page.evaluate(() => sessionStorage.getItem('lrsd.dashboard.credential')), null, 'stored credential');
+  });
+  await check('forwarding: hidden from a credential that may read profiles but not administer', async () => {
+    await page.fill('#key', PROFILES.key);
+    await page.fill('#secret', PROFILES.secret);
+    await page.click('form.signin button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('main').dataset.page === 'org'
+      && document.getElementById('main').getAttribute('aria-busy') === 'false', null, {timeout: 30000});
+    await page.waitForTimeout(500);
+    assert(!(await page.locator('a[data-nav="forwarding"]').isVisible()), 'the Forwarding link is hidden');
+    await visit('#/forwarding');
+    assert((await text('main')).includes('scope admin'), 'the page says who may see it');
   });
 } catch (e) {
   failed += 1;

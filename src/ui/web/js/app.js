@@ -1,8 +1,9 @@
 // The dashboard's shell: routing by hash, the sign-in guard, the period form, page rendering.
-import {onUnauthorized, session, signOut} from './api.js';
+import {get, onUnauthorized, session, signOut} from './api.js';
 import {destroyCharts} from './charts.js';
 import {errorBox, h, loading} from './dom.js';
 import {href, parseHash, period} from './nav.js';
+import * as forwarding from './pages/forwarding.js';
 import * as goals from './pages/goals.js';
 import * as org from './pages/org.js';
 import * as person from './pages/person.js';
@@ -17,7 +18,27 @@ const routes = {
   person: {page: person, nav: 'org'},
   goals: {page: goals, nav: 'goals'},
   statements: {page: statements, nav: 'statements'},
+  forwarding: {page: forwarding, nav: 'forwarding'},
 };
+
+// The Forwarding link shows only when the credential may read it (scope admin): asked once
+// per signed-in key.
+let adminProbe = {key: null, allowed: false};
+async function probeAdmin() {
+  const s = session();
+  if (!s) {
+    adminProbe = {key: null, allowed: false};
+  } else if (adminProbe.key !== s.key) {
+    adminProbe = {key: s.key, allowed: false};
+    try {
+      await get('/admin/forwarding');
+      adminProbe.allowed = true;
+    } catch {
+      adminProbe.allowed = false;
+    }
+  }
+  for (const li of document.querySelectorAll('[data-admin]')) li.hidden = !adminProbe.allowed;
+}
 
 const main = document.getElementById('main');
 let generation = 0;
@@ -28,7 +49,7 @@ function updateShell(route) {
   document.body.classList.toggle('signed-in', Boolean(s));
   document.getElementById('who-key').textContent = s ? s.key : '';
   for (const a of document.querySelectorAll('[data-nav]')) {
-    a.href = a.dataset.nav === 'statements' ? '#/statements' : href(`/${a.dataset.nav}`);
+    a.href = a.dataset.nav === 'statements' || a.dataset.nav === 'forwarding' ? `#/${a.dataset.nav}` : href(`/${a.dataset.nav}`);
     if (a.dataset.nav === route.nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -36,7 +57,8 @@ function updateShell(route) {
   const form = document.getElementById('period');
   form.elements.from.value = p.from;
   form.elements.to.value = p.to;
-  form.hidden = !s || route.nav === 'statements' || route.nav === null;
+  form.hidden = !s || route.nav === 'statements' || route.nav === 'forwarding' || route.nav === null;
+  probeAdmin();
 }
 
 async function render() {
