@@ -3,6 +3,7 @@
 // to a Handler on a worker pool (handlers may block on storage); Beast never leaves net/.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -65,6 +66,8 @@ struct ClientRequest {
   std::chrono::seconds timeout{10};  // connecting, and each of sending and receiving
   bool verify_tls = true;   // certificate chain (system CA store) and host name; SNI always set
   std::size_t max_response_bytes = 1u << 20;
+  // When set and it becomes true, the request is abandoned within ~100 ms (an Error, status 503).
+  const std::atomic<bool>* cancel = nullptr;
 };
 struct ClientResponse {
   int status = 0;
@@ -81,7 +84,9 @@ class Server {
   ~Server();
 
   // Binds every listener (and loads TLS material). Errors name the failing address or file.
-  Result<std::vector<BoundEndpoint>> Listen();
+  // With handle_signals, SIGINT/SIGTERM are caught from here on (a signal before Run stops it
+  // gracefully as soon as it runs).
+  Result<std::vector<BoundEndpoint>> Listen(bool handle_signals = false);
   // Serves until Shutdown() (from any thread, or on SIGINT/SIGTERM when handle_signals) has
   // stopped accepting and every in-flight request has been answered.
   void Run(bool handle_signals = true);

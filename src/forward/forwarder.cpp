@@ -100,6 +100,7 @@ struct Forwarder::Worker {
   std::condition_variable cv;
   bool stop = false;
   bool wake = false;
+  std::atomic<bool> cancel{false};  // abandons a request in flight when stopping
 
   std::atomic<std::uint64_t> cursor{0};
   std::atomic<std::uint64_t> sent{0}, rejected{0}, failures{0};
@@ -290,6 +291,7 @@ struct Forwarder::Worker {
     req.target = target.endpoint.path + "statements";
     req.timeout = options.timeout;
     req.verify_tls = !target.insecure;
+    req.cancel = &cancel;
     req.headers.emplace_back("Authorization", "Basic " + Base64Encode(target.key + ":" + target.secret));
     req.headers.emplace_back("X-Experience-API-Version", target.version);
     if (contents.empty()) {
@@ -342,6 +344,7 @@ struct Forwarder::Worker {
   }
 
   void Failed(const Answer& a) {
+    if (cancel) return;  // stopping: an abandoned request is no failure of the receiver
     ++failures;
     ++consecutive_failures;
     const bool was_up = up.exchange(false);
@@ -419,6 +422,7 @@ struct Forwarder::Worker {
       std::lock_guard lock(mu);
       stop = true;
     }
+    cancel = true;
     cv.notify_all();
     if (thread.joinable()) thread.join();
   }

@@ -138,8 +138,13 @@ Result<ClientResponse> HttpRequest(const ClientRequest& request) {
     asio::io_context ioc;
     std::exception_ptr failure;
     asio::co_spawn(ioc, Run(request, tls ? &*tls : nullptr, out), [&failure](std::exception_ptr e) { failure = e; });
-    // Resolution cannot be cancelled by the stream's timer: bound the whole exchange too.
-    ioc.run_for(request.timeout * 3 + std::chrono::seconds(2));
+    // Resolution cannot be cancelled by the stream's timer: bound the whole exchange too. Run in
+    // slices so that a cancellation (shutdown) is seen soon.
+    const auto deadline = std::chrono::steady_clock::now() + request.timeout * 3 + std::chrono::seconds(2);
+    while (!ioc.stopped() && std::chrono::steady_clock::now() < deadline) {
+      if (request.cancel && request.cancel->load()) return Error::Unavailable("request cancelled (shutting down)");
+      ioc.run_for(std::chrono::milliseconds(100));
+    }
     if (failure) {
       try {
         std::rethrow_exception(failure);

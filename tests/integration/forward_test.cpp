@@ -335,5 +335,29 @@ TEST(Forwarding, OverHttpsWithAttachments) {
   EXPECT_NE(got.body.find("X-Experience-API-Hash: " + sha2), std::string::npos);
 }
 
+TEST(Forwarding, ShutdownDoesNotWaitForAHungReceiver) {
+  // A "receiver" that accepts connections (the kernel's backlog) and never answers.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 16), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  auto sender = Server::Start();
+  Client admin(sender->http_url(), sender->key(), sender->secret());
+  ASSERT_EQ(admin.PutJson("/admin/forwarding", R"([{"id":"hung","endpoint":"http://127.0.0.1:)" +
+                                                   std::to_string(ntohs(addr.sin_port)) + R"(/xapi/","key":"k","secret":"s"}])")
+                .status,
+            200);
+  ASSERT_EQ(admin.PostJson("/xapi/statements", SampleStatement()).status, 200);
+  std::this_thread::sleep_for(500ms);  // the request is in flight, waiting for an answer
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(sender->Stop(SIGTERM), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  close(fd);
+}
+
 }  // namespace
 }  // namespace lrsd::testkit
