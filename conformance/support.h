@@ -541,7 +541,18 @@ class ServerSuite : public ::testing::Test {
   static void SetUpTestSuite() {
     const Seed seed = SeedDataDir();
     copy_ = MakeTempDir("lrsd-conformance-");
-    std::filesystem::copy(seed.data_dir, copy_ + "/data", std::filesystem::copy_options::recursive);
+    // Files and directories only: a server that was killed leaves its control socket behind,
+    // which std::filesystem::copy cannot copy.
+    namespace fs = std::filesystem;
+    for (const auto& entry : fs::recursive_directory_iterator(seed.data_dir)) {
+      const fs::path target = fs::path(copy_ + "/data") / fs::relative(entry.path(), seed.data_dir);
+      if (entry.is_directory()) {
+        fs::create_directories(target);
+      } else if (entry.is_regular_file()) {
+        fs::create_directories(target.parent_path());
+        fs::copy_file(entry.path(), target);
+      }
+    }
     ServerOptions o = Derived::Options();
     o.data_dir = copy_ + "/data";
     key_ = seed.key;

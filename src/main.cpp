@@ -459,7 +459,7 @@ int Serve(const ServeFlags& f) {
                                          timing);
   };
   lrsd::net::Server server(server_options, [&app](lrsd::http::Request& r) { return app.Handle(r); }, logger);
-  auto bound = server.Listen();
+  auto bound = server.Listen(/*handle_signals=*/true);
   if (!bound.ok()) return Fail(bound.error());
   // `lrsd backup` reaches the running server here (the database lock keeps it out otherwise).
   lrsd::ops::ControlServer control(lrsd::ops::ControlSocketPath(f.data),

@@ -53,6 +53,15 @@ struct Server::Impl {
       : options(std::move(o)), handler(std::move(h)), logger(std::move(l)) {}
 
   void Accept(std::size_t index);
+  // SIGINT/SIGTERM begin a graceful shutdown; a signal that arrives before Run is kept until it
+  // runs (so a client that stops the server as soon as it listens still gets a clean stop).
+  void HandleSignals() {
+    if (signals) return;
+    signals.emplace(ioc, SIGINT, SIGTERM);
+    signals->async_wait([this](beast::error_code ec, int) {
+      if (!ec) BeginShutdown();
+    });
+  }
   void BeginShutdown();
   void CheckDrained(std::chrono::steady_clock::time_point deadline);
 };
@@ -474,7 +483,7 @@ Server::~Server() {
   if (impl_->workers) impl_->workers->join();
 }
 
-Result<std::vector<BoundEndpoint>> Server::Listen() {
+Result<std::vector<BoundEndpoint>> Server::Listen(bool handle_signals) {
   Impl& im = *impl_;
   bool any_tls = false;
   for (const auto& l : im.options.listeners) any_tls |= l.tls;
@@ -506,6 +515,7 @@ Result<std::vector<BoundEndpoint>> Server::Listen() {
     bound.push_back({l.tls ? "https" : "http", l.host, acceptor->local_endpoint().port()});
     im.acceptors.push_back({std::move(acceptor), l.tls});
   }
+  if (handle_signals) im.HandleSignals();
   return bound;
 }
 
@@ -516,12 +526,7 @@ void Server::Run(bool handle_signals) {
   unsigned workers = im.options.worker_threads ? im.options.worker_threads : std::max(8u, 4 * cores);
   im.workers.emplace(workers);
   im.guard.emplace(im.ioc.get_executor());
-  if (handle_signals) {
-    im.signals.emplace(im.ioc, SIGINT, SIGTERM);
-    im.signals->async_wait([&im](beast::error_code ec, int) {
-      if (!ec) im.BeginShutdown();
-    });
-  }
+  if (handle_signals) im.HandleSignals();
   for (std::size_t i = 0; i < im.acceptors.size(); ++i) im.Accept(i);
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < io_threads; ++i) threads.emplace_back([&im] { im.ioc.run(); });
