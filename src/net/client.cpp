@@ -133,10 +133,11 @@ Result<ClientResponse> HttpRequest(const ClientRequest& request) {
       tls->set_verify_mode(ssl::verify_none);
     }
   }
+  std::exception_ptr failure;
   {
-    // Declared after `out`: destroyed first, with any coroutine still pending.
+    // Declared after `out`, `tls` and `failure`: destroyed first, with any coroutine still
+    // pending (a timeout, a cancellation).
     asio::io_context ioc;
-    std::exception_ptr failure;
     asio::co_spawn(ioc, Run(request, tls ? &*tls : nullptr, out), [&failure](std::exception_ptr e) { failure = e; });
     // Resolution cannot be cancelled by the stream's timer: bound the whole exchange too. Run in
     // slices so that a cancellation (shutdown) is seen soon.
