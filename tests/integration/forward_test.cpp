@@ -114,12 +114,13 @@ TEST(Forwarding, NothingIsLostWhenTheReceiverAndTheSenderCrashMidStream) {
   // earlier one every few rounds. Errors while A is down are expected.
   std::atomic<bool> stop{false};
   std::atomic<int> posted{0};
+  const std::string a_key = a->key(), a_secret = a->secret();  // the poster never touches `a`
   std::thread poster([&] {
     std::unique_ptr<Client> client;
     std::vector<std::string> voidable;
     for (int n = 0; !stop; ++n) {
       try {
-        if (!client) client = std::make_unique<Client>(a_url, a->key(), a->secret());
+        if (!client) client = std::make_unique<Client>(a_url, a_key, a_secret);
         std::string body;
         std::string single_id;
         if (n % 10 == 9 && !voidable.empty()) {
