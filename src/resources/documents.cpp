@@ -63,7 +63,7 @@ Status ParseAgentParameter(const Context& ctx, std::string_view value, std::stri
                            xapi::JsonDocument& agent) {
   // Iterative: the recursive parser overflows the stack on deeply nested values, and this
   // value can be as long as an alternate-syntax form body
-  // (tests/resources/fuzz_regressions_test.cpp).
+  // (tests/fuzz/regressions/query/deeply-nested-agent).
   agent.Parse<rapidjson::kParseIterativeFlag>(value.data(), value.size());
   if (agent.HasParseError() || !agent.IsObject()) {
     return Error::BadRequest("parameter agent", std::string(rule), "must be an Agent as JSON");

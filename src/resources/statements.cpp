@@ -453,7 +453,7 @@ Result<query::StatementQuery> ParseQuery(const http::Params& p, xapi::Version ve
     xapi::JsonDocument doc;
     // Iterative: the recursive parser overflows the stack on deeply nested values, and this
     // value can be as long as an alternate-syntax form body
-    // (tests/resources/fuzz_regressions_test.cpp).
+    // (tests/fuzz/regressions/query/deeply-nested-agent).
     doc.Parse<rapidjson::kParseIterativeFlag>(agent->data(), agent->size());
     if (doc.HasParseError() || !doc.IsObject()) {
       return Error::BadRequest("parameter agent", "XAPI-00012", "must be an Agent or identified Group as JSON");

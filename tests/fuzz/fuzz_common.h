@@ -1,5 +1,5 @@
 // Shared by the libFuzzer targets (tests/fuzz/*_fuzz.cpp) and the GoogleTest suites that replay
-// their corpora and regressions (tests/<module>/fuzz_regressions_test.cpp).
+// their corpora and regressions (tests/fuzz/replay_test.cpp).
 //
 // Each target defines `void lrsd::fuzz::<Name>(std::string_view input)`, which must never crash,
 // leak, hit undefined behaviour or take pathological time on any input, and aborts (via Check)
