@@ -61,20 +61,17 @@
 #include <vector>
 
 #include "statement_gen.h"
+#include "store/impl.h"
+#include "store/keys.h"
 
 namespace bench = lrsd::bench;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-enum Cf : std::size_t {
-  kDefault = 0, kStatements, kSpine, kIndex, kVoided, kRefs, kCredentials, kActivities, kAgents, kDocuments,
-  kAttachments, kDirectory, kProfiles, kCfCount
-};
-constexpr std::array<const char*, kCfCount> kCfNames = {
-    "default", "statements", "spine", "index", "voided", "refs",
-    "credentials", "activities", "agents", "documents", "attachments", "directory", "profiles"};
-constexpr std::size_t kIndexPrefixSize = 9;
+// lrsd's column families and key layout (src/store/impl.h, src/store/keys.h).
+using namespace lrsd::store::internal;
+using lrsd::store::keys::kIndexPrefixSize;
 
 // xapi::IndexKind
 enum Kind : std::uint8_t { kAgent = 1, kRelatedAgent = 2, kVerb = 3, kActivity = 4, kRelatedActivity = 5, kRegistration = 6, kAuthority = 7 };
@@ -162,53 +159,11 @@ struct Db {
   }
 };
 
-// The options of lrsd's store (src/store/store.cpp Store::Open).
+// lrsd's own options (src/store/options.cpp), so the reference measures the same database.
 std::unique_ptr<Db> Open(const std::string& path) {
   auto out = std::make_unique<Db>();
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.max_background_jobs = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
-  db_options.bytes_per_sync = 1 << 20;
-  db_options.keep_log_file_num = 5;
-  db_options.max_total_wal_size = 256u << 20;
-  db_options.enable_pipelined_write = true;
-  db_options.allow_concurrent_memtable_write = false;
-  auto cache = rocksdb::NewLRUCache(256u << 20);
-  auto table_options = [&](int bloom_bits) {
-    rocksdb::BlockBasedTableOptions t;
-    t.block_cache = cache;
-    t.cache_index_and_filter_blocks = true;
-    t.pin_l0_filter_and_index_blocks_in_cache = true;
-    t.format_version = 5;
-    if (bloom_bits > 0) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(bloom_bits));
-    return rocksdb::NewBlockBasedTableFactory(t);
-  };
-  auto supported = rocksdb::GetSupportedCompressions();
-  auto has = [&](rocksdb::CompressionType c) { return std::find(supported.begin(), supported.end(), c) != supported.end(); };
-  rocksdb::CompressionType compression = has(rocksdb::kLZ4Compression) ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
-  rocksdb::CompressionType bottom = has(rocksdb::kZSTD) ? rocksdb::kZSTD : compression;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (std::size_t i = 0; i < kCfCount; ++i) {
-    rocksdb::ColumnFamilyOptions o;
-    o.compression = compression;
-    o.bottommost_compression = bottom;
-    o.level_compaction_dynamic_level_bytes = true;
-    o.table_factory.reset(table_options(10));
-    if (i == kIndex) {
-      o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kIndexPrefixSize));
-      o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kIndexPrefixSize));
-      o.memtable_prefix_bloom_size_ratio = 0.05;
-    } else if (i == kRefs) {
-      o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(16));
-      o.memtable_prefix_bloom_size_ratio = 0.05;
-    } else if (i == kSpine) {
-      o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
-    } else if (i == kProfiles) {
-      o.merge_operator = std::make_shared<SumMerge>();
-    }
-    descriptors.emplace_back(kCfNames[i], o);
-  }
+  const rocksdb::DBOptions db_options = DatabaseOptions();
+  const auto descriptors = FamilyDescriptors(256u << 20, std::make_shared<SumMerge>());
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_options, path, descriptors, &out->handles, &raw);
   if (!s.ok()) throw std::runtime_error("open " + path + ": " + s.ToString());

@@ -87,6 +87,12 @@ constexpr int kMaxRefDepth = 16;
 // Bounds the work one statement may trigger when it is the late-arriving target of others.
 constexpr std::size_t kMaxLateReferrers = 10000;
 
+// The database's options (src/store/options.cpp); `profile_merge` is the profiles family's
+// merge operator.
+rocksdb::DBOptions DatabaseOptions();
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(std::size_t block_cache_bytes,
+                                                               std::shared_ptr<rocksdb::MergeOperator> profile_merge);
+
 }  // namespace internal
 // Store TUs use the internals unqualified.
 using namespace internal;
