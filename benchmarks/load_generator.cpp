@@ -904,6 +904,12 @@ int Smoke(Config base, const bench::Population& pop) {
 int main(int argc, char** argv) {
   try {
     Args args(argc, argv);
+    if (args.Has("help") || args.Has("h")) {
+      std::printf("usage: load_generator --url URL --key K --secret S --scenario S [options]\n"
+                  "Scenarios, options and output are described at the top of benchmarks/load_generator.cpp\n"
+                  "and in benchmarks/RESULTS.md.\n");
+      return 0;
+    }
     Config c;
     c.url = args.Str("url", "http://127.0.0.1:8080");
     c.key = args.Str("key", "");

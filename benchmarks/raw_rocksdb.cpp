@@ -162,10 +162,10 @@ struct Db {
 // lrsd's own options (src/store/options.cpp), so the reference measures the same database.
 std::unique_ptr<Db> Open(const std::string& path) {
   auto out = std::make_unique<Db>();
-  const rocksdb::DBOptions db_options = DatabaseOptions();
-  const auto descriptors = FamilyDescriptors(256u << 20, std::make_shared<SumMerge>());
+  const lrsd::store::Options defaults;
+  const auto config = DatabaseOptions(defaults.memory_bytes, defaults.memtable_bytes, std::make_shared<SumMerge>());
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(db_options, path, descriptors, &out->handles, &raw);
+  auto s = rocksdb::DB::Open(config.db, path, config.families, &out->handles, &raw);
   if (!s.ok()) throw std::runtime_error("open " + path + ": " + s.ToString());
   out->db.reset(raw);
   return out;

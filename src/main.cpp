@@ -66,13 +66,18 @@ int Fail(const lrsd::Error& e) {
   return e.status == 503 ? kExitDataInUse : kExitFailure;
 }
 
-lrsd::Result<std::unique_ptr<lrsd::store::Store>> OpenStore(const std::string& data, bool sync) {
+lrsd::Result<std::unique_ptr<lrsd::store::Store>> OpenStore(const std::string& data, bool sync,
+                                                            std::size_t memory_mb = 0) {
   std::error_code ec;
   std::filesystem::create_directories(data, ec);
   if (ec) return lrsd::Error::Internal("cannot create data directory " + data + ": " + ec.message());
   lrsd::store::Options options;
   options.path = DbPath(data);
   options.sync = sync;
+  if (memory_mb > 0) {
+    options.memory_bytes = memory_mb << 20;
+    options.memtable_bytes = options.memory_bytes / 3;
+  }
   options.merge_activity = [](std::string_view existing, std::string_view incoming) {
     lrsd::xapi::JsonDocument canonical, update;
     if (!existing.empty()) canonical.Parse(existing.data(), existing.size());
@@ -111,12 +116,17 @@ void PrintCredential(const lrsd::auth::Credential& c, const std::string& secret)
             << "scope: " << lrsd::auth::FormatScopes(c.scopes) << "\n";
 }
 
+#ifndef LRSD_ALLOCATOR
+#define LRSD_ALLOCATOR "libc"
+#endif
+
 struct ServeFlags {
   std::string data = "data";
   std::vector<std::string> https;
   std::vector<std::string> http;
   std::string cert, key;
   bool no_sync = false;
+  std::size_t memory_mb = lrsd::store::Options::kDefaultMemoryBytes >> 20;
   std::string default_version = "2.0.0";
   std::size_t max_body = 64u << 20;
   std::size_t max_batch = 1000;
@@ -361,7 +371,7 @@ int Serve(const ServeFlags& f) {
     return kExitUsage;
   }
 
-  auto store = OpenStore(f.data, !f.no_sync);
+  auto store = OpenStore(f.data, !f.no_sync, f.memory_mb);
   if (!store.ok()) return Fail(store.error());
 
   bool any_tls = false;
@@ -472,7 +482,9 @@ int Serve(const ServeFlags& f) {
     std::cout << "lrsd: listening on " << b.scheme << "://" << host << ":" << b.port << "/xapi/" << std::endl;
   }
   lrsd::Log(lrsd::LogLevel::kInfo, "serving data in " + std::filesystem::absolute(f.data).string() +
-                                       (f.no_sync ? " (sync off: the last writes may be lost on power failure)" : ""));
+                                       (f.no_sync ? " (sync off: the last writes may be lost on power failure)" : "") +
+                                       "; RocksDB memory " + std::to_string(f.memory_mb) + " MiB, allocator " +
+                                       LRSD_ALLOCATOR);
   RetentionSweeper retention(**store, profiles, f.retention_days, std::chrono::seconds(f.retention_interval));
   if (auto st = forwarder.Start(); !st.ok()) {
     lrsd::Log(lrsd::LogLevel::kError, "statement forwarding not started: " + st.error().ToString());
@@ -505,6 +517,11 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--key", serve.key, "PEM private key for --cert");
   serve_cmd->add_flag("--no-sync", serve.no_sync,
                       "Acknowledge writes before the WAL is fsynced (faster; a power loss may lose the last writes)");
+  serve_cmd->add_option("--memory-mb", serve.memory_mb,
+                        "RocksDB memory in MiB: the block cache, which the memtables (a third of it at most) "
+                        "are charged to; more keeps more of the store in memory")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20));
   serve_cmd->add_option("--default-version", serve.default_version,
                         "xAPI version reported to requests that name none (1.0.3 or 2.0.0)")
       ->capture_default_str();

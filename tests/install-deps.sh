@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-url1.81-dev librocksdb-dev rapidjson-dev libssl-dev
-  libgtest-dev libcli11-dev libxxhash-dev
+  libgtest-dev libcli11-dev libxxhash-dev libjemalloc-dev
   chromium  # the dashboard's browser test (tests/browser/)
   clang libclang-rt-14-dev  # libFuzzer and the sanitizers for tests/fuzz/
 )

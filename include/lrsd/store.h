@@ -37,8 +37,12 @@ struct Options {
   // Sync the write-ahead log before a write is acknowledged. Off trades the last few writes on
   // a power loss (not on a process crash) for throughput; keep on in production.
   bool sync = true;
-  // Shared block cache for all column families.
-  std::size_t block_cache_bytes = 256u << 20;
+  // RocksDB's memory: one block cache shared by every column family, which the memtables are
+  // charged to as well (so this bounds both), and of it at most `memtable_bytes` for
+  // memtables before the largest is flushed.
+  std::size_t memory_bytes = kDefaultMemoryBytes;
+  std::size_t memtable_bytes = kDefaultMemoryBytes / 3;
+  static constexpr std::size_t kDefaultMemoryBytes = 128u << 20;
   // Merges an incoming activity definition (JSON) into the stored canonical one (JSON, empty
   // when none yet); returns the new canonical JSON. Injected so the store stays format-agnostic.
   std::function<std::string(std::string_view existing, std::string_view incoming)> merge_activity;
@@ -130,6 +134,9 @@ class ReadView {
   std::uint64_t watermark() const;
 
   Result<std::optional<StoredStatement>> GetStatement(const Uuid& id);
+  // GetStatement for many ids at once (one RocksDB MultiGet per family: sorted, batched block
+  // lookups); out[i] answers ids[i].
+  Status GetStatements(const std::vector<Uuid>& ids, std::vector<std::optional<StoredStatement>>& out);
   Result<bool> IsVoided(const Uuid& id);
 
   // Visits statements in stored order within [lo, hi] (inclusive). With an index entry, only

@@ -119,6 +119,47 @@ struct Service::Impl {
     for (std::size_t i : misses) cache[wants[i].key] = out[i];
     return out;
   }
+  // Profile responses, reused while the states they were built from are the very ones States()
+  // hands out (an entry is replaced as soon as anything it depends on changes: configuration,
+  // a voiding or erasure, a new statement of one of its people, the minute for plan statuses).
+  // Summing a unit's members' aggregates and formatting the JSON was most of a warm unit read
+  // (perf: Aggregate::Add, map iteration); a person's recent statements were block reads.
+  // Bounded in bytes; cleared whole when full, like the state cache.
+  struct CachedResponse {
+    std::vector<std::shared_ptr<const CacheEntry>> states;
+    std::string json;
+  };
+  static constexpr std::size_t kResponseBytes = 32u << 20;
+  std::unordered_map<std::string, std::shared_ptr<const CachedResponse>> responses;  // guarded by cache_mu
+  std::size_t response_bytes = 0;
+
+  template <class Build>
+  Result<std::string> Respond(std::string key, const Range& range,
+                              const std::vector<std::shared_ptr<const CacheEntry>>& states, Build&& build) {
+    key += '\0';
+    key += std::to_string(range.since.value_or(INT64_MIN));
+    key += '/';
+    key += std::to_string(range.until.value_or(INT64_MAX));
+    {
+      std::lock_guard lock(cache_mu);
+      auto hit = responses.find(key);
+      if (hit != responses.end() && hit->second->states == states) return hit->second->json;
+    }
+    Result<std::string> json = build();
+    if (!json.ok()) return json;
+    auto entry = std::make_shared<CachedResponse>(CachedResponse{states, *json});
+    const std::size_t bytes = key.size() + entry->json.size() + states.size() * sizeof(void*) + 64;
+    std::lock_guard lock(cache_mu);
+    if (response_bytes + bytes > kResponseBytes) {
+      responses.clear();
+      response_bytes = 0;
+    }
+    auto [it, inserted] = responses.insert_or_assign(std::move(key), std::move(entry));
+    (void)it;
+    response_bytes += bytes;  // a replaced entry's bytes stay counted until the next clear
+    return json;
+  }
+
   static std::vector<const scorecard::PersonState*> Pointers(const std::vector<std::shared_ptr<const CacheEntry>>& e) {
     std::vector<const scorecard::PersonState*> out;
     out.reserve(e.size());
@@ -439,8 +480,10 @@ Result<std::string> Service::PersonProfile(std::string_view person_id, const Ran
   if (!person) return Error::NotFound("no person with id '" + std::string(person_id) + "'");
   auto states = impl_->States(config, {person}, {}, range, scorecard::Detail::kPlan);
   if (!states.ok()) return states.error();
-  auto view = impl_->store.Read();
-  return scorecard::PersonProfileJson(view, *config, (*states)[0]->state, {}, range, kRecent);
+  return impl_->Respond("person\0" + person->id, range, *states, [&]() -> Result<std::string> {
+    auto view = impl_->store.Read();
+    return scorecard::PersonProfileJson(view, *config, (*states)[0]->state, {}, range, kRecent);
+  });
 }
 
 Result<std::string> Service::AgentProfile(std::string_view ifi, const std::string& agent_json, const Range& range) {
@@ -450,8 +493,12 @@ Result<std::string> Service::AgentProfile(std::string_view ifi, const std::strin
   auto states = person ? impl_->States(config, {person}, {}, range, scorecard::Detail::kPlan)
                        : impl_->States(config, {}, {std::string(ifi)}, range, scorecard::Detail::kPlan);
   if (!states.ok()) return states.error();
-  auto view = impl_->store.Read();
-  return scorecard::PersonProfileJson(view, *config, (*states)[0]->state, agent_json, range, kRecent);
+  return impl_->Respond("agent\0" + std::string(ifi) + '\0' + agent_json, range, *states,
+                        [&]() -> Result<std::string> {
+                          auto view = impl_->store.Read();
+                          return scorecard::PersonProfileJson(view, *config, (*states)[0]->state, agent_json,
+                                                              range, kRecent);
+                        });
 }
 
 namespace {
@@ -477,14 +524,18 @@ Result<std::string> Service::UnitProfile(std::string_view unit, const Range& ran
   }
   auto states = impl_->States(config, PeopleOf(*config, it->second), {}, range, scorecard::Detail::kProfile);
   if (!states.ok()) return states.error();
-  return scorecard::UnitProfileJson(*config, unit, Impl::Pointers(*states));
+  return impl_->Respond("unit\0" + std::string(unit), range, *states, [&]() -> Result<std::string> {
+    return scorecard::UnitProfileJson(*config, unit, Impl::Pointers(*states));
+  });
 }
 
 Result<std::string> Service::OrganizationProfile(const Range& range) {
   auto config = impl_->Current();
   auto states = impl_->States(config, Everyone(*config), {}, range, scorecard::Detail::kProfile);
   if (!states.ok()) return states.error();
-  return scorecard::OrganizationProfileJson(*config, Impl::Pointers(*states));
+  return impl_->Respond("organization", range, *states, [&]() -> Result<std::string> {
+    return scorecard::OrganizationProfileJson(*config, Impl::Pointers(*states));
+  });
 }
 
 Result<std::string> Service::Scorecard(std::string_view unit, const Range& range) {

@@ -99,10 +99,32 @@ Result<Page> Run(store::ReadView& view, const StatementQuery& query, const Limit
   bool more = false;
   Status inner = OkStatus();
 
-  auto visit = [&](std::uint64_t seq, const Uuid& id) -> bool {
-    if (page.statements.size() == limit) {
-      more = true;
+  // Candidates are gathered and their statements read together (ReadView::GetStatements, one
+  // MultiGet), never more than the page still has room for, so nothing is examined that the
+  // `more` cursor would skip.
+  std::vector<Uuid> pending;
+  std::vector<std::optional<store::StoredStatement>> fetched;
+  auto resolve = [&]() -> bool {
+    if (pending.empty()) return true;
+    Status read = view.GetStatements(pending, fetched);
+    pending.clear();
+    if (!read.ok()) {
+      inner = read;
       return false;
+    }
+    for (auto& statement : fetched) {
+      if (statement && !statement->voided) page.statements.push_back(std::move(*statement));
+    }
+    return true;
+  };
+
+  auto visit = [&](std::uint64_t seq, const Uuid& id) -> bool {
+    if (page.statements.size() + pending.size() == limit) {
+      if (!resolve()) return false;
+      if (page.statements.size() == limit) {
+        more = true;
+        return false;
+      }
     }
     if (++scanned > limits.max_scanned) {
       // Bounded work per request: hand back what we have and a cursor to continue.
@@ -118,18 +140,13 @@ Result<Page> Run(store::ReadView& view, const StatementQuery& query, const Limit
       }
       if (!*has) return true;
     }
-    auto statement = view.GetStatement(id);
-    if (!statement.ok()) {
-      inner = statement.error();
-      return false;
-    }
-    if (!statement->has_value() || (*statement)->voided) return true;
-    page.statements.push_back(std::move(**statement));
+    pending.push_back(id);
     return true;
   };
   Status st = filters.empty() ? view.ScanAll(query.lo, hi, query.ascending, visit)
                               : view.ScanIndex(filters[0], query.lo, hi, query.ascending, visit);
   if (!st.ok()) return st.error();
+  if (inner.ok()) resolve();
   if (!inner.ok()) return inner.error();
 
   if (more && last_seq) {

@@ -87,11 +87,15 @@ constexpr int kMaxRefDepth = 16;
 // Bounds the work one statement may trigger when it is the late-arriving target of others.
 constexpr std::size_t kMaxLateReferrers = 10000;
 
-// The database's options (src/store/options.cpp); `profile_merge` is the profiles family's
-// merge operator.
-rocksdb::DBOptions DatabaseOptions();
-std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(std::size_t block_cache_bytes,
-                                                               std::shared_ptr<rocksdb::MergeOperator> profile_merge);
+// The database's options (src/store/options.cpp): a block cache of `memory_bytes` that the
+// memtables (at most `memtable_bytes` of it) are charged to; `profile_merge` is the profiles
+// family's merge operator.
+struct DatabaseConfig {
+  rocksdb::DBOptions db;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+};
+DatabaseConfig DatabaseOptions(std::size_t memory_bytes, std::size_t memtable_bytes,
+                               std::shared_ptr<rocksdb::MergeOperator> profile_merge);
 
 }  // namespace internal
 // Store TUs use the internals unqualified.

@@ -129,4 +129,24 @@ std::optional<RecordHeader> DecodeRecordHeader(std::string_view record) {
   return h;
 }
 
+std::optional<RecordPosition> DecodeRecordPosition(std::string_view record) {
+  Reader r(record);
+  RecordPosition p;
+  std::uint8_t format = 0, flags = 0;
+  std::uint64_t comparison_hash = 0;
+  std::uint32_t count = 0;
+  if (!r.U8(format) || format != kRecordFormat) return std::nullopt;
+  if (!r.U64(p.seq) || !r.U64(comparison_hash) || !r.U8(flags)) return std::nullopt;
+  std::string_view skipped;
+  if ((flags & 1) && !r.Bytes(16, skipped)) return std::nullopt;
+  if (!r.U32(count) || count > (record.size() - r.pos()) / 5) return std::nullopt;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::uint8_t kind = 0;
+    std::uint32_t len = 0;
+    if (!r.U8(kind) || !r.U32(len) || !r.Bytes(len, skipped)) return std::nullopt;
+  }
+  p.json_offset = r.pos();
+  return p;
+}
+
 }  // namespace lrsd::store::keys

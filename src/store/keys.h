@@ -36,5 +36,12 @@ struct RecordHeader {
   std::size_t json_offset = 0;
 };
 std::optional<RecordHeader> DecodeRecordHeader(std::string_view record);
+// Only the sequence and where the JSON starts, without copying the header's index keys: what
+// reading a statement needs (query pages read a hundred of them).
+struct RecordPosition {
+  std::uint64_t seq = 0;
+  std::size_t json_offset = 0;
+};
+std::optional<RecordPosition> DecodeRecordPosition(std::string_view record);
 
 }  // namespace lrsd::store::keys

@@ -77,11 +77,11 @@ Result<std::unique_ptr<Store>> Store::Open(Options options) {
   impl->options = std::move(options);
   impl->write_options.sync = impl->options.sync;
 
-  const rocksdb::DBOptions db_options = DatabaseOptions();
-  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = FamilyDescriptors(
-      impl->options.block_cache_bytes, std::make_shared<ProfileMergeOperator>(impl->options.merge_profile));
+  const DatabaseConfig config =
+      DatabaseOptions(impl->options.memory_bytes, impl->options.memtable_bytes,
+                      std::make_shared<ProfileMergeOperator>(impl->options.merge_profile));
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(db_options, impl->options.path, descriptors, &impl->handles, &raw);
+  auto s = rocksdb::DB::Open(config.db, impl->options.path, config.families, &impl->handles, &raw);
   if (!s.ok()) {
     // RocksDB names the lock file (<path>/LOCK) when another process, or another Store in this
     // process, holds it. Matching a bare "lock" would also catch unrelated errors ("block ...",
@@ -646,17 +646,67 @@ Result<std::optional<StoredStatement>> ReadView::GetStatement(const Uuid& id) {
   auto raw = impl_->store->GetRaw(kStatements, UuidBytes(id), impl_->snapshot);
   if (!raw.ok()) return std::move(raw).error();
   if (!raw->has_value()) return std::optional<StoredStatement>();
-  auto header = keys::DecodeRecordHeader(**raw);
-  if (!header) return Error::Internal("corrupt statement record");
-  if (header->seq > impl_->watermark) return std::optional<StoredStatement>();
+  auto position = keys::DecodeRecordPosition(**raw);
+  if (!position) return Error::Internal("corrupt statement record");
+  if (position->seq > impl_->watermark) return std::optional<StoredStatement>();
   StoredStatement out;
   out.id = id;
-  out.seq = header->seq;
-  out.json = (*raw)->substr(header->json_offset);
+  out.seq = position->seq;
+  out.json = std::move(**raw);
+  out.json.erase(0, position->json_offset);
   auto voided = IsVoided(id);
   if (!voided.ok()) return std::move(voided).error();
   out.voided = *voided;
   return std::optional<StoredStatement>(std::move(out));
+}
+
+Status ReadView::GetStatements(const std::vector<Uuid>& ids, std::vector<std::optional<StoredStatement>>& out) {
+  const std::size_t n = ids.size();
+  out.clear();
+  out.resize(n);
+  if (n == 0) return OkStatus();
+  rocksdb::DB* db = impl_->store->db.get();
+  const rocksdb::ReadOptions ro = impl_->Options();
+  std::vector<rocksdb::Slice> keys(n);
+  for (std::size_t i = 0; i < n; ++i) keys[i] = rocksdb::Slice(reinterpret_cast<const char*>(ids[i].data()), 16);
+  std::vector<rocksdb::PinnableSlice> values(n);
+  std::vector<rocksdb::Status> statuses(n);
+  db->MultiGet(ro, impl_->store->cf(kStatements), n, keys.data(), values.data(), statuses.data());
+
+  std::vector<std::size_t> found;  // indexes of the visible statements
+  found.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], "read");
+    std::string_view record(values[i].data(), values[i].size());
+    auto position = keys::DecodeRecordPosition(record);
+    if (!position) return Error::Internal("corrupt statement record");
+    if (position->seq > impl_->watermark) continue;
+    StoredStatement& s = out[i].emplace();
+    s.id = ids[i];
+    s.seq = position->seq;
+    s.json.assign(record.substr(position->json_offset));
+    found.push_back(i);
+    values[i].Reset();
+  }
+  if (found.empty()) return OkStatus();
+
+  // Voided marks: rare, so one batched probe (bloom filters answer most) and the full check
+  // (IsVoided: is the voiding statement visible yet?) only for the ids that have one.
+  std::vector<rocksdb::Slice> marks(found.size());
+  for (std::size_t j = 0; j < found.size(); ++j) marks[j] = keys[found[j]];
+  std::vector<rocksdb::PinnableSlice> mark_values(found.size());
+  std::vector<rocksdb::Status> mark_statuses(found.size());
+  db->MultiGet(ro, impl_->store->cf(kVoided), marks.size(), marks.data(), mark_values.data(),
+               mark_statuses.data());
+  for (std::size_t j = 0; j < found.size(); ++j) {
+    if (mark_statuses[j].IsNotFound()) continue;
+    if (!mark_statuses[j].ok()) return FromRocks(mark_statuses[j], "read");
+    auto voided = IsVoided(ids[found[j]]);
+    if (!voided.ok()) return std::move(voided).error();
+    out[found[j]]->voided = *voided;
+  }
+  return OkStatus();
 }
 
 Result<bool> ReadView::OwnsIndexEntry(const Uuid& id, const IndexEntry& entry) {

@@ -184,7 +184,7 @@ class ThrottledAuthTest : public testing::Test {
     store::Options so;
     so.path = dir_;
     so.sync = false;
-    so.block_cache_bytes = 8u << 20;
+    so.memory_bytes = 16u << 20;
     auto opened = store::Store::Open(so);
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     store_ = std::move(opened).value();

@@ -239,6 +239,48 @@ TEST_F(ProfilesTest, UnitAndOrganisationRollUps) {
   EXPECT_EQ(client_->Get("/learning/people/nobody").status, 404);
 }
 
+// Profile responses are cached (src/profile/service.cpp) until something they depend on
+// changes: each read below follows a change that must show, so a stale cached answer fails.
+TEST_F(ProfilesTest, CachedProfilesFollowStatementsVoidingAndDirectoryChanges) {
+  auto formal_seconds = [&](const std::string& path) {
+    return Profile(path)["modalities"]["formal"]["seconds"].GetDouble();
+  };
+  const std::string unit = "/learning/units/emea-sales", person = "/learning/people/e1003",
+                    org = "/learning/organization";
+  Post({Statement(kAnaMbox, kPassed, "https://lms.example.com/c/1", kCourse, "PT1H", "LMS", "2026-10-05T09:00:00Z")});
+  for (int i = 0; i < 2; ++i) {  // the second round is answered from the cache
+    EXPECT_DOUBLE_EQ(formal_seconds(unit), 3600);
+    EXPECT_DOUBLE_EQ(formal_seconds(person), 0);
+    EXPECT_DOUBLE_EQ(formal_seconds(org), 3600);
+  }
+  // A new statement of a member.
+  auto ids = Post({Statement(R"({"mbox":"mailto:chloe@example.com"})", kPassed, "https://lms.example.com/c/2",
+                             kCourse, "PT2H", "LMS", "2026-10-06T09:00:00Z")});
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_DOUBLE_EQ(formal_seconds(unit), 3 * 3600);
+  EXPECT_DOUBLE_EQ(formal_seconds(person), 2 * 3600);
+  EXPECT_EQ(Profile(person)["recent"].Size(), 1u);
+  EXPECT_DOUBLE_EQ(formal_seconds(org), 3 * 3600);
+  // The same person under a range: a separate entry, and the all-time one is still right.
+  EXPECT_DOUBLE_EQ(formal_seconds(person + "?since=2026-10-06T10:00:00Z"), 0);
+  EXPECT_DOUBLE_EQ(formal_seconds(person), 2 * 3600);
+  // Voiding it.
+  Post({R"({"actor":{"mbox":"mailto:lms-admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":")" +
+        ids[0] + R"("}})"});
+  EXPECT_DOUBLE_EQ(formal_seconds(unit), 3600);
+  EXPECT_DOUBLE_EQ(formal_seconds(person), 0);
+  EXPECT_EQ(Profile(person)["recent"].Size(), 0u);
+  EXPECT_DOUBLE_EQ(formal_seconds(org), 3600);
+  // A directory change: Ana moves to another unit.
+  std::string moved = kPeople;
+  moved.replace(moved.find("\"unit\":\"emea-sales\""), std::string("\"unit\":\"emea-sales\"").size(),
+                "\"unit\":\"field-service\"");
+  ASSERT_EQ(Put("/admin/people", moved).status, 200);
+  EXPECT_DOUBLE_EQ(formal_seconds(unit), 0);
+  EXPECT_EQ(Profile(unit)["people"].Size(), 1u);
+  EXPECT_DOUBLE_EQ(formal_seconds("/learning/units/field-service"), 3600);
+}
+
 TEST_F(ProfilesTest, AdminDocumentsAreValidatedWithPaths) {
   auto bad_rules = Put("/admin/rules", R"({"modality":[{"when":{"verb":"not an iri"},"modality":"formal"}],"competency":[]})");
   EXPECT_EQ(bad_rules.status, 400);

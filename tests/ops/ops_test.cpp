@@ -286,7 +286,7 @@ class StoreTest : public ::testing::Test {
     store::Options o;
     o.path = dir_;
     o.sync = false;
-    o.block_cache_bytes = 8u << 20;
+    o.memory_bytes = 16u << 20;
     auto opened = store::Store::Open(std::move(o));
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     store_ = std::move(*opened);
@@ -312,7 +312,7 @@ TEST_F(StoreTest, PropertiesCoverEveryFamilyAndTheDatabase) {
     if (p.name == "rocksdb.estimate-num-keys" && p.family == "documents") document_keys = p.value;
     if (p.name == "rocksdb.block-cache-capacity" && p.family.empty()) {
       cache_capacity = true;
-      EXPECT_EQ(p.value, 8u << 20);
+      EXPECT_EQ(p.value, 16u << 20);
     }
   }
   EXPECT_TRUE(statements_keys);
@@ -327,7 +327,7 @@ TEST_F(StoreTest, RenderIncludesRocksDbGauges) {
   EXPECT_FALSE(std::isnan(ValueOf(samples, "lrsd_rocksdb_total_sst_files_size_bytes", {{"family", "index"}})));
   EXPECT_FALSE(std::isnan(ValueOf(samples, "lrsd_rocksdb_memtables_size_bytes", {{"family", "statements"}})));
   EXPECT_FALSE(std::isnan(ValueOf(samples, "lrsd_rocksdb_estimate_pending_compaction_bytes", {{"family", "spine"}})));
-  EXPECT_EQ(ValueOf(samples, "lrsd_rocksdb_block_cache_capacity_bytes"), 8u << 20);
+  EXPECT_EQ(ValueOf(samples, "lrsd_rocksdb_block_cache_capacity_bytes"), 16u << 20);
   EXPECT_FALSE(std::isnan(ValueOf(samples, "lrsd_rocksdb_block_cache_usage_bytes")));
   EXPECT_EQ(ValueOf(samples, "lrsd_rocksdb_background_errors"), 0);
 

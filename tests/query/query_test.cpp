@@ -53,7 +53,7 @@ class QueryTest : public testing::Test {
     store::Options o;
     o.path = dir_.path();
     o.sync = false;
-    o.block_cache_bytes = 8u << 20;
+    o.memory_bytes = 16u << 20;
     auto opened = store::Store::Open(o);
     ASSERT_TRUE(opened.ok()) << opened.error().ToString();
     store_ = std::move(opened).value();

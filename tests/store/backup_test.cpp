@@ -31,7 +31,7 @@ struct TempDir {
 std::unique_ptr<Store> OpenAt(const std::string& path) {
   Options o;
   o.path = path;
-  o.block_cache_bytes = 8u << 20;
+  o.memory_bytes = 16u << 20;
   auto store = Store::Open(o);
   if (!store.ok()) throw std::runtime_error(store.error().ToString());
   return std::move(store).value();

@@ -51,7 +51,7 @@ Options FastOptions(const std::string& path) {
   Options o;
   o.path = path;
   o.sync = false;
-  o.block_cache_bytes = 8u << 20;
+  o.memory_bytes = 16u << 20;
   return o;
 }
 
