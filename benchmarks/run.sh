@@ -13,7 +13,7 @@
 # Options: --runs N, --seconds S, --store N (statements for the query scenarios), --http (plain
 # HTTP instead of HTTPS), --no-build, --keep-data, --raw-statements N, --out FILE.md,
 # --memory-mb MB (lrsd serve --memory-mb: RocksDB's block cache and memtables; default lrsd's)
-# Needs python3 (to take medians and write the report).
+# Needs python3 (medians, the report) and curl (to see when compactions have settled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -148,6 +148,28 @@ preload_to() {  # preload_to N LABEL: tops the store up to N statements
   fi
 }
 
+settle() {  # settle LABEL: waits (at most 10 min) until RocksDB has no compaction running or pending
+  # After a bulk load, compactions keep both cores busy for a while; reads measured meanwhile
+  # measure that contention. The wait is recorded in the report.
+  local label=$1 t0 waited
+  t0=$(date +%s)
+  while (( $(date +%s) - t0 < 600 )); do
+    if curl -sfk -u "$key:$secret" "$url/metrics" | python3 -c '
+import sys
+running = pending = 0.0
+for line in sys.stdin:
+    if line.startswith("lrsd_rocksdb_running_compactions ") or line.startswith("lrsd_rocksdb_running_flushes "):
+        running += float(line.split()[-1])
+    elif line.startswith("lrsd_rocksdb_estimate_pending_compaction_bytes{"):
+        pending += float(line.split()[-1])
+sys.exit(0 if running == 0 and pending == 0 else 1)'; then break; fi
+    sleep 2
+  done
+  waited=$(( $(date +%s) - t0 ))
+  echo "== compactions settled after ${waited} s ($label)"
+  echo "{\"scenario\":\"settle\",\"label\":\"$label\",\"seconds\":$waited}" >>"$jsonl"
+}
+
 reads() {  # reads LABEL RUNS SECONDS: the query and profile scenarios
   local label=$1 n=$2 s=$3
   # One connection: the latency of a request on an otherwise idle server (the issue's p50
@@ -173,6 +195,7 @@ if ((scale)); then
   ((ten_million)) && steps+=(10000000)
   for n in "${steps[@]}"; do
     preload_to "$n" "scale"
+    settle "at-$n"
     reads "at-$n" 1 "$seconds"
     disk_usage "at-$n"
   done
@@ -187,6 +210,7 @@ else
   done
   for r in $(seq "$runs"); do lg write --scenario mixed --connections 16 --seconds "$seconds"; done
   preload_to "$store" preload
+  settle "at-$store"
   reads "at-$store" "$runs" "$seconds"
   disk_usage "running"
   stop_server
@@ -283,6 +307,8 @@ if segments:
     for r in rows:
         if r["scenario"] == "preload-time":
             w(f"- Store at {r['store']:,} statements after a {r['seconds']} s preload step ({r['label']}).")
+        if r["scenario"] == "settle":
+            w(f"- Reads at {r['label']} started once compactions had settled, {r['seconds']} s after the preload.")
     w("")
 
 raw = {}

@@ -76,7 +76,7 @@ lrsd::Result<std::unique_ptr<lrsd::store::Store>> OpenStore(const std::string& d
   options.sync = sync;
   if (memory_mb > 0) {
     options.memory_bytes = memory_mb << 20;
-    options.memtable_bytes = options.memory_bytes / 3;
+    options.memtable_bytes = options.memory_bytes / 2;
   }
   options.merge_activity = [](std::string_view existing, std::string_view incoming) {
     lrsd::xapi::JsonDocument canonical, update;
@@ -529,7 +529,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--max-batch", serve.max_batch, "Most statements in one POST")->capture_default_str();
   serve_cmd->add_option("--page-size", serve.page_size, "Most statements per GET page")->capture_default_str();
   serve_cmd->add_option("--io-threads", serve.io_threads, "Network threads (0: one per core)")->capture_default_str();
-  serve_cmd->add_option("--workers", serve.workers, "Request handler threads (0: max(8, 4 per core))")
+  serve_cmd->add_option("--workers", serve.workers, "Request handler threads (0: max(32, 8 per core))")
       ->capture_default_str();
   serve_cmd->add_option("--read-timeout", serve.read_timeout, "Seconds to receive a request body (and to send a response)")
       ->capture_default_str()

@@ -41,7 +41,7 @@ struct Options {
   // charged to as well (so this bounds both), and of it at most `memtable_bytes` for
   // memtables before the largest is flushed.
   std::size_t memory_bytes = kDefaultMemoryBytes;
-  std::size_t memtable_bytes = kDefaultMemoryBytes / 3;
+  std::size_t memtable_bytes = kDefaultMemoryBytes / 2;
   static constexpr std::size_t kDefaultMemoryBytes = 128u << 20;
   // Merges an incoming activity definition (JSON) into the stored canonical one (JSON, empty
   // when none yet); returns the new canonical JSON. Injected so the store stays format-agnostic.

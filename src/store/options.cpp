@@ -25,7 +25,9 @@ rocksdb::DBOptions DbOptions() {
   db_options.bytes_per_sync = 1 << 20;
   db_options.keep_log_file_num = 5;
   db_options.max_total_wal_size = 256u << 20;
-  db_options.enable_pipelined_write = true;
+  // Not pipelined: with WAL sync, the separate WAL and memtable writer groups cost extra
+  // thread hand-offs; without, single-statement POSTs took ~17% less CPU at the same rate.
+  db_options.enable_pipelined_write = false;
   // The write group's leader inserts every batch of the group itself, which lets the index and
   // the spine use insertion hints (below): measured 16.5k vs 13.9k statements/s batched.
   db_options.allow_concurrent_memtable_write = false;
@@ -41,6 +43,10 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(const std::shared
     t.cache_index_and_filter_blocks = true;
     t.pin_l0_filter_and_index_blocks_in_cache = true;
     t.format_version = 5;
+    // Block checksums: Debian's RocksDB computes CRC32C without the SSE4.2 instruction
+    // (Slow_CRC32 in ingest profiles); XXH3 is fast on any x86-64. Files written before keep
+    // their CRC32C and are still verified with it.
+    t.checksum = rocksdb::kXXH3;
     if (bloom_bits > 0) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(bloom_bits));
     return rocksdb::NewBlockBasedTableFactory(t);
   };

@@ -134,12 +134,23 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
   result.stored.assign(statements.size(), false);
 
   // Conflicts: an existing id with a different statement fails the whole request.
+  // One MultiGet for the whole batch (sorted, batched bloom and block lookups).
   std::vector<bool> skip(statements.size(), false);
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    auto existing = im.GetRaw(kStatements, UuidBytes(statements[i].id));
-    if (!existing.ok()) return std::move(existing).error();
-    if (!existing->has_value()) continue;
-    auto header = keys::DecodeRecordHeader(**existing);
+  const std::size_t n = statements.size();
+  std::vector<rocksdb::Slice> id_slices(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    id_slices[i] = rocksdb::Slice(reinterpret_cast<const char*>(statements[i].id.data()), 16);
+  }
+  std::vector<rocksdb::PinnableSlice> existing(n);
+  std::vector<rocksdb::Status> existing_status(n);
+  if (n > 0) {
+    im.db->MultiGet(rocksdb::ReadOptions(), im.cf(kStatements), n, id_slices.data(), existing.data(),
+                    existing_status.data());
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (existing_status[i].IsNotFound()) continue;
+    if (!existing_status[i].ok()) return FromRocks(existing_status[i], "read");
+    auto header = keys::DecodeRecordHeader(std::string_view(existing[i].data(), existing[i].size()));
     if (!header) return Error::Internal("corrupt statement record");
     if (header->comparison_hash == keys::ComparisonHash(statements[i].comparison)) {
       skip[i] = true;
@@ -227,6 +238,20 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
   // Voiding marks written by this batch: target -> sequence of the voiding statement named.
   std::unordered_map<std::string, std::uint64_t> void_marks;
 
+  // One iterator over the refs family for the whole batch, created on first use (creating one
+  // per statement was a visible share of ingest). It is created with the stripes held, so every
+  // statement that targets one of ours and was stored before is in it, and none can be stored
+  // until we release them (a referrer holds its target's stripe as well).
+  std::unique_ptr<rocksdb::Iterator> refs;
+  auto refs_iterator = [&]() -> rocksdb::Iterator* {
+    if (!refs) {
+      rocksdb::ReadOptions ro;
+      ro.prefix_same_as_start = true;
+      refs.reset(im.db->NewIterator(ro, im.cf(kRefs)));
+    }
+    return refs.get();
+  };
+
   for (std::size_t i = 0; i < statements.size(); ++i) {
     if (skip[i]) continue;
     const StatementWrite& s = statements[i];
@@ -286,9 +311,7 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
     for (int depth = 0; depth < kMaxRefDepth && !frontier.empty(); ++depth) {
       std::vector<std::pair<std::uint64_t, Uuid>> next;
       for (const auto& [seq, target] : frontier) {
-        rocksdb::ReadOptions ro;
-        ro.prefix_same_as_start = true;
-        std::unique_ptr<rocksdb::Iterator> it(im.db->NewIterator(ro, im.cf(kRefs)));
+        rocksdb::Iterator* it = refs_iterator();
         std::string prefix(UuidBytes(target));
         for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && visits < kMaxLateReferrers; it->Next()) {
           std::uint64_t ref_seq = ReadBigEndian64(std::string_view(it->key().data() + 16, 8));
@@ -325,16 +348,26 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
         }
       }
     };
-    for (std::size_t i = 0; i < statements.size(); ++i) {
+    // Statements whose voiding statement came first (a voided mark already stored): one
+    // MultiGet for the batch.
+    std::vector<std::size_t> probe;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!skip[i] && !statements[i].contribution.empty()) probe.push_back(i);
+    }
+    std::vector<rocksdb::Slice> probe_keys(probe.size());
+    for (std::size_t j = 0; j < probe.size(); ++j) probe_keys[j] = id_slices[probe[j]];
+    std::vector<rocksdb::PinnableSlice> marks(probe.size());
+    std::vector<rocksdb::Status> mark_status(probe.size());
+    if (!probe.empty()) {
+      im.db->MultiGet(rocksdb::ReadOptions(), im.cf(kVoided), probe.size(), probe_keys.data(), marks.data(),
+                      mark_status.data());
+    }
+    for (std::size_t j = 0; j < probe.size(); ++j) {
+      const std::size_t i = probe[j];
       const StatementWrite& s = statements[i];
-      if (skip[i] || s.contribution.empty()) continue;
       std::string id_key(UuidBytes(s.id));
-      bool voided = void_marks.count(id_key) > 0;
-      if (!voided) {
-        auto mark = im.GetRaw(kVoided, id_key);  // its voiding statement came first
-        if (!mark.ok()) return std::move(mark).error();
-        voided = mark->has_value();
-      }
+      if (!mark_status[j].ok() && !mark_status[j].IsNotFound()) return FromRocks(mark_status[j], "read");
+      const bool voided = void_marks.count(id_key) > 0 || mark_status[j].ok();
       for (int gen : im.GenerationsFor(s.seq)) {
         batch.Put(im.cf(kProfiles), Store::Impl::GenKey(gen, kContributionPrefix + id_key), s.contribution);
         if (!voided) apply(gen, s.contribution, +1);
