@@ -37,11 +37,22 @@ rocksdb::DBOptions DbOptions() {
 
 std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(const std::shared_ptr<rocksdb::Cache>& cache,
                                                                std::shared_ptr<rocksdb::MergeOperator> profile_merge) {
-  auto table_options = [&](int bloom_bits) {
+  auto table_options = [&](int bloom_bits, bool whole_key_filtering) {
     rocksdb::BlockBasedTableOptions t;
     t.block_cache = cache;
     t.cache_index_and_filter_blocks = true;
+    t.cache_index_and_filter_blocks_with_high_priority = true;
     t.pin_l0_filter_and_index_blocks_in_cache = true;
+    // Partitioned indexes and filters: an SST file's filter is megabytes, and with a block
+    // cache smaller than the store's filters (10M statements carry ~200 MB of them) a miss
+    // read and checksummed the whole filter for one lookup (perf: _copy_to_iter and XXH3 of
+    // long inputs, a fifth of a query page). Partitions are read 4 KB at a time; the small
+    // top-level index of each file stays pinned.
+    t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    t.partition_filters = true;
+    t.metadata_block_size = 4096;
+    t.pin_top_level_index_and_filter = true;
+    t.whole_key_filtering = whole_key_filtering;
     t.format_version = 5;
     // Block checksums: Debian's RocksDB computes CRC32C without the SSE4.2 instruction
     // (Slow_CRC32 in ingest profiles); XXH3 is fast on any x86-64. Files written before keep
@@ -61,7 +72,9 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(const std::shared
     o.compression = compression;
     o.bottommost_compression = bottom;
     o.level_compaction_dynamic_level_bytes = true;
-    o.table_factory.reset(table_options(10));
+    // The index family is scanned by (kind, key) prefix and probed by whole keys of that same
+    // prefix: a prefix filter serves both, and whole keys would double its size.
+    o.table_factory.reset(table_options(10, /*whole_key_filtering=*/i != kIndex));
     if (i == kIndex) {
       // Scans stay within one (kind, key hash) prefix; the prefix bloom makes them cheap.
       o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(keys::kIndexPrefixSize));
@@ -75,17 +88,9 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(const std::shared
     } else if (i == kSpine) {
       o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));  // sequential
     } else if (i == kStatements || i == kVoided) {
-      if (i == kStatements && bottom == rocksdb::kZSTD) {
-        // Statements are small JSON documents sharing most of their keys and IRIs; a
-        // dictionary trained per bottom-level file lets each 4 KB block use what its
-        // neighbours' blocks already taught the compressor.
-        o.bottommost_compression_opts.enabled = true;
-        // Unbounded, RocksDB buffers a whole output file's blocks before choosing the dictionary
-        // (~100 MB more resident during compactions, measured); a few MB sample enough.
-        o.bottommost_compression_opts.max_dict_bytes = 16 << 10;
-        o.bottommost_compression_opts.zstd_max_train_bytes = 100 * (16 << 10);
-        o.bottommost_compression_opts.max_dict_buffer_bytes = 4u << 20;
-      }
+      // No ZSTD dictionary for statements, though it made the family 36% smaller: Debian's
+      // RocksDB/zstd digest the dictionary again for every block read (ZSTD_createDCtx was 10%
+      // of a query page's CPU, perf), which made query pages three times slower.
       // Reads look statements up by id at random: most ids are not in the memtable, and a
       // whole-key bloom filter says so without a skiplist search (which was 18% of a query
       // page's CPU on 1M statements, perf).
