@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -101,11 +102,100 @@ DatabaseConfig DatabaseOptions(std::size_t memory_bytes, std::size_t memtable_by
 // Store TUs use the internals unqualified.
 using namespace internal;
 
+// Group commit for statement appends. A batch is written without sync while its stripes are
+// held (so locks are held for CPU work only, never across an fsync), then the caller waits here,
+// after releasing them, until the WAL is synced past its write; one SyncWAL serves every writer
+// waiting when it starts. Statements stay invisible to queries until then (the tracker's
+// watermark moves only once AppendStatements returns), as with a synced write. Profile
+// aggregates and activity/agent records may be read in that window; only a power loss (not a
+// process crash: the WAL is already in the OS) could then take back what such a read showed,
+// and the WAL recovers a prefix, so never a later write without an earlier one.
+class WalSync {
+ public:
+  // A ticket for a write that has returned (its records are in the WAL file, not yet synced).
+  std::uint64_t Written() {
+    std::lock_guard lock(mu_);
+    return ++written_;
+  }
+  // The latest ticket issued: a statement found already stored may be in a write not yet
+  // synced, and must be durable before it is acknowledged again.
+  std::uint64_t Current() {
+    std::lock_guard lock(mu_);
+    return written_;
+  }
+  // Returns once every write up to `ticket` is durable.
+  rocksdb::Status WaitDurable(rocksdb::DB* db, std::uint64_t ticket) {
+    std::unique_lock lock(mu_);
+    while (synced_ < ticket) {
+      if (syncing_) {
+        cv_.wait(lock);
+        continue;
+      }
+      // Every ticket issued so far belongs to a write already in the WAL file: this sync
+      // covers them all.
+      syncing_ = true;
+      const std::uint64_t target = written_;
+      lock.unlock();
+      rocksdb::Status s = db->SyncWAL();
+      lock.lock();
+      syncing_ = false;
+      if (s.ok()) synced_ = std::max(synced_, target);
+      cv_.notify_all();
+      if (!s.ok()) return s;
+    }
+    return rocksdb::Status::OK();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::uint64_t written_ = 0;
+  std::uint64_t synced_ = 0;
+  bool syncing_ = false;
+};
+
+// First come, first served: a ticket lock. Large appends (batches) lock hundreds of stripes,
+// so two of them nearly always share one and run one after another anyway; queueing them in
+// arrival order instead of letting them race for stripes bounds their wait (with 32 clients
+// posting batches, std::mutex's unfairness let some wait over 2 s, p99).
+class FifoTurn {
+ public:
+  class Hold {
+   public:
+    explicit Hold(FifoTurn& t) : t_(t) {
+      std::unique_lock lock(t_.mu_);
+      const std::uint64_t mine = t_.next_++;
+      t_.cv_.wait(lock, [&] { return t_.serving_ == mine; });
+    }
+    ~Hold() {
+      {
+        std::lock_guard lock(t_.mu_);
+        ++t_.serving_;
+      }
+      t_.cv_.notify_all();
+    }
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+
+   private:
+    FifoTurn& t_;
+  };
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::uint64_t next_ = 0;
+  std::uint64_t serving_ = 0;
+};
+
 struct Store::Impl {
   Options options;
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::WriteOptions write_options;
+  WalSync wal_sync;  // statement appends (Store::AppendStatements)
+  FifoTurn large_appends;  // appends locking more than kLargeAppendStripes stripes take turns
+  static constexpr std::size_t kLargeAppendStripes = 64;
   Tracker tracker;
   std::array<std::mutex, kLockStripes> stripes;
   // Profile generations: readers use `active_gen`; during a rebuild, appends of statements

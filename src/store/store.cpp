@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -129,7 +130,8 @@ namespace {
 Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWrite>& statements,
                                   const std::vector<AttachmentWrite>& attachments,
                                   const std::unordered_map<std::string, std::size_t>& batch_index,
-                                  const std::vector<std::size_t>& held, std::vector<std::size_t>& more) {
+                                  const std::vector<std::size_t>& held, std::vector<std::size_t>& more,
+                                  std::uint64_t& wal_ticket) {
   AppendResult result;
   result.stored.assign(statements.size(), false);
 
@@ -395,9 +397,16 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
   for (const auto& a : attachments) batch.Put(im.cf(kAttachments), a.sha2, a.content);
 
   if (!more.empty()) return result;  // retried with more stripes held; nothing written
+  if (im.write_options.sync && std::find(skip.begin(), skip.end(), true) != skip.end()) {
+    wal_ticket = im.wal_sync.Current();  // found stored, perhaps by a write still syncing
+  }
   if (batch.Count() == 0) return result;
-  auto s = im.db->Write(im.write_options, &batch);
+  // Not synced here: the caller waits for the group sync once the stripes are released.
+  rocksdb::WriteOptions unsynced = im.write_options;
+  unsynced.sync = false;
+  auto s = im.db->Write(unsynced, &batch);
   if (!s.ok()) return FromRocks(s, "write statements");
+  if (im.write_options.sync) wal_ticket = im.wal_sync.Written();
   return result;
 }
 }  // namespace
@@ -432,10 +441,21 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
   std::sort(stripes.begin(), stripes.end());
   stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
   for (;;) {
-    Impl::StripeLocks locks(im, stripes);
+    std::uint64_t wal_ticket = 0;
     std::vector<std::size_t> more;
-    auto result = AppendLocked(im, statements, attachments, batch_index, stripes, more);
-    if (more.empty()) return result;
+    Result<AppendResult> result = [&] {
+      std::optional<FifoTurn::Hold> turn;
+      if (stripes.size() > Impl::kLargeAppendStripes) turn.emplace(im.large_appends);
+      Impl::StripeLocks locks(im, stripes);
+      return AppendLocked(im, statements, attachments, batch_index, stripes, more, wal_ticket);
+    }();
+    if (more.empty()) {
+      if (result.ok() && wal_ticket > 0) {
+        // Acknowledged only once durable (see WalSync).
+        if (auto s = im.wal_sync.WaitDurable(im.db.get(), wal_ticket); !s.ok()) return FromRocks(s, "sync WAL");
+      }
+      return result;
+    }
     stripes.insert(stripes.end(), more.begin(), more.end());
     std::sort(stripes.begin(), stripes.end());
     stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
