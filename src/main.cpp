@@ -120,6 +120,18 @@ void PrintCredential(const lrsd::auth::Credential& c, const std::string& secret)
 #define LRSD_ALLOCATOR "libc"
 #endif
 
+#ifdef LRSD_WITH_JEMALLOC
+// jemalloc's settings, read when it starts. Compactions allocate and free many megabytes a
+// second; by default jemalloc keeps freed pages for 10 s: a 1M-statement preload peaked at
+// 341 MB resident with the default, 232 MB with freed pages returned after 1 s by a background
+// thread (benchmarks/RESULTS.md).
+// (MALLOC_CONF in the environment still overrides this.)
+extern "C" {
+// NOLINTNEXTLINE: the name jemalloc looks for
+const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0";
+}
+#endif
+
 struct ServeFlags {
   std::string data = "data";
   std::vector<std::string> https;
@@ -518,7 +530,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--no-sync", serve.no_sync,
                       "Acknowledge writes before the WAL is fsynced (faster; a power loss may lose the last writes)");
   serve_cmd->add_option("--memory-mb", serve.memory_mb,
-                        "RocksDB memory in MiB: the block cache, which the memtables (a third of it at most) "
+                        "RocksDB memory in MiB: the block cache, which the memtables (half of it at most) "
                         "are charged to; more keeps more of the store in memory")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20));

@@ -39,7 +39,7 @@ struct Options {
   bool sync = true;
   // RocksDB's memory: one block cache shared by every column family, which the memtables are
   // charged to as well (so this bounds both), and of it at most `memtable_bytes` for
-  // memtables before the largest is flushed.
+  // memtables before one is flushed (RocksDB picks the oldest).
   std::size_t memory_bytes = kDefaultMemoryBytes;
   std::size_t memtable_bytes = kDefaultMemoryBytes / 2;
   static constexpr std::size_t kDefaultMemoryBytes = 128u << 20;

@@ -123,7 +123,7 @@ DatabaseConfig DatabaseOptions(std::size_t memory_bytes, std::size_t memtable_by
   DatabaseConfig config;
   // One budget for RocksDB's memory: 13 families with their own 64 MB memtables (x2 while one
   // flushes) and a separate cache could take well over a gigabyte. Charging the memtables to
-  // the block cache bounds the sum; the write buffer manager flushes the largest memtable once
+  // the block cache bounds the sum; the write buffer manager flushes the oldest memtable once
   // they hold `memtable_bytes` between them.
   memory_bytes = std::max<std::size_t>(memory_bytes, 16u << 20);
   memtable_bytes = std::clamp<std::size_t>(memtable_bytes, 4u << 20, memory_bytes / 2);
