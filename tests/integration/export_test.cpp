@@ -470,7 +470,11 @@ TEST(ExportLarge, TwentyThousandStatementsStreamedInBoundedMemory) {
   // ASan's quarantine keeps freed chunks resident: the bound means nothing there.
 #else
   ASSERT_GT(before, 0u) << "cannot read /proc/" << pid << "/status";
-  EXPECT_LT(peak, std::max(before, peak_before) + export_bytes / 4);
+  // Half the export: a server holding the body would need all of it (21.6 MB) at once. The
+  // streamed export itself grows the peak by 0.1-5.5 MB: lrsd's jemalloc returns freed pages
+  // after 1 s, so buffers reused by the export fault back in and count again (measured: ~40 KB
+  // with jemalloc's default 10 s decay, up to 5.5 MB with 1 s under CI's parallel load).
+  EXPECT_LT(peak, std::max(before, peak_before) + export_bytes / 2);
 #endif
 
   // A client that hangs up half-way: the server drops the export and goes on serving.
