@@ -480,7 +480,7 @@ Result<std::string> Service::PersonProfile(std::string_view person_id, const Ran
   if (!person) return Error::NotFound("no person with id '" + std::string(person_id) + "'");
   auto states = impl_->States(config, {person}, {}, range, scorecard::Detail::kPlan);
   if (!states.ok()) return states.error();
-  return impl_->Respond("person\0" + person->id, range, *states, [&]() -> Result<std::string> {
+  return impl_->Respond(std::string("person") + '\0' + person->id, range, *states, [&]() -> Result<std::string> {
     auto view = impl_->store.Read();
     return scorecard::PersonProfileJson(view, *config, (*states)[0]->state, {}, range, kRecent);
   });
@@ -493,7 +493,7 @@ Result<std::string> Service::AgentProfile(std::string_view ifi, const std::strin
   auto states = person ? impl_->States(config, {person}, {}, range, scorecard::Detail::kPlan)
                        : impl_->States(config, {}, {std::string(ifi)}, range, scorecard::Detail::kPlan);
   if (!states.ok()) return states.error();
-  return impl_->Respond("agent\0" + std::string(ifi) + '\0' + agent_json, range, *states,
+  return impl_->Respond(std::string("agent") + '\0' + std::string(ifi) + '\0' + agent_json, range, *states,
                         [&]() -> Result<std::string> {
                           auto view = impl_->store.Read();
                           return scorecard::PersonProfileJson(view, *config, (*states)[0]->state, agent_json,
@@ -524,7 +524,7 @@ Result<std::string> Service::UnitProfile(std::string_view unit, const Range& ran
   }
   auto states = impl_->States(config, PeopleOf(*config, it->second), {}, range, scorecard::Detail::kProfile);
   if (!states.ok()) return states.error();
-  return impl_->Respond("unit\0" + std::string(unit), range, *states, [&]() -> Result<std::string> {
+  return impl_->Respond(std::string("unit") + '\0' + std::string(unit), range, *states, [&]() -> Result<std::string> {
     return scorecard::UnitProfileJson(*config, unit, Impl::Pointers(*states));
   });
 }
