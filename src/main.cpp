@@ -144,6 +144,7 @@ struct ServeFlags {
   std::size_t max_batch = 1000;
   std::uint32_t page_size = 100;
   unsigned io_threads = 0, workers = 0;
+  bool worker_writes = false;  // statement writes never on the network threads
   unsigned read_timeout = 30, idle_timeout = 60, header_timeout = 10;
   std::size_t max_connections = 10000;
   unsigned auth_failures = 10, auth_window = 60, auth_lockout = 60;
@@ -480,6 +481,9 @@ int Serve(const ServeFlags& f) {
                                          std::to_string(res.status) + " " + std::to_string(res.body.size()) + "B " +
                                          timing);
   };
+  if (!f.worker_writes) {
+    server_options.inline_handler = [&app](lrsd::http::Request& r) { return app.HandleInline(r); };
+  }
   lrsd::net::Server server(server_options, [&app](lrsd::http::Request& r) { return app.Handle(r); }, logger);
   auto bound = server.Listen(/*handle_signals=*/true);
   if (!bound.ok()) return Fail(bound.error());
@@ -543,6 +547,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--io-threads", serve.io_threads, "Network threads (0: one per core)")->capture_default_str();
   serve_cmd->add_option("--workers", serve.workers, "Request handler threads (0: max(32, 8 per core))")
       ->capture_default_str();
+  serve_cmd->add_flag("--worker-writes", serve.worker_writes,
+                      "Hand every statement write to the worker pool (by default a small one is written on the "
+                      "network thread that read it, and answered once its WAL sync is done)");
   serve_cmd->add_option("--read-timeout", serve.read_timeout, "Seconds to receive a request body (and to send a response)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 86400u));

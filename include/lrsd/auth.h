@@ -158,6 +158,9 @@ class Authenticator {
   Result<std::shared_ptr<const Principal>> Authenticate(std::optional<std::string_view> authorization,
                                                         std::string_view client_address = {},
                                                         std::chrono::seconds* retry_after = nullptr);
+  // Whether Authenticate would answer this value from its cache of verified credentials (no
+  // key derivation, no store read): what a network thread may afford.
+  bool IsCached(std::optional<std::string_view> authorization) const;
 
  private:
   struct Impl;

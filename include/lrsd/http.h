@@ -42,6 +42,10 @@ struct Request {
   std::string body;
   std::string remote_address;    // for logs
   bool secure = false;           // arrived over TLS
+  // Being handled on a network thread (Server's inline handler): the handler must not block
+  // (no lock waits, no fsync waits); when it would, it answers with Response::retry_on_worker
+  // before anything is written, and the request runs again on the worker pool.
+  bool on_network_thread = false;
 
   std::string_view Path() const;   // target before '?'
   std::string_view Query() const;  // target after '?', or empty
@@ -65,6 +69,12 @@ struct Response {
   // When set, the body comes from `stream` (`body` is ignored) and is sent with chunked
   // transfer encoding; no Content-Length.
   BodyStream stream;
+  // Inline handlers only: not handled, run the request on the worker pool (nothing was done).
+  bool retry_on_worker = false;
+  // Inline handlers only: the response may be sent once this reports success (a statement
+  // write acknowledged only once its WAL sync is done). Called once, with a callback that may
+  // run on another thread; on failure the server answers 500 instead.
+  std::function<void(std::function<void(const Status&)>)> when_durable;
 };
 
 // ---- Query strings and forms ------------------------------------------------------------------

@@ -33,10 +33,14 @@ struct ServerOptions {
   std::chrono::seconds header_timeout{10};   // request headers (and the TLS handshake) once started
   std::chrono::seconds shutdown_grace{30};   // in-flight requests get this long on shutdown
   unsigned io_threads = 0;                   // 0: one per core
-  unsigned worker_threads = 0;               // 0: max(8, 4 per core)
+  unsigned worker_threads = 0;               // 0: max(32, 8 per core)
   // Open connections; more are closed as soon as accepted. Lowered at Listen when the process's
   // file-descriptor limit (RLIMIT_NOFILE) could not hold this many besides the database's files.
   std::size_t max_connections = 10000;
+  // Tried first, on the network thread, for every request (null: never): small requests that can
+  // be answered without blocking skip the hand-off to the worker pool and back. It answers
+  // Response::retry_on_worker for the others (see http::Request::on_network_thread).
+  std::function<http::Response(http::Request& request)> inline_handler;
 };
 
 struct BoundEndpoint {

@@ -51,6 +51,11 @@ class App {
   App(store::Store& store, auth::Authenticator& auth, profile::Service* profiles, Config config);
   ~App();
   http::Response Handle(http::Request& request);
+  // The network thread's handler (net::ServerOptions::inline_handler): statement POSTs and PUTs
+  // of one small JSON body from a credential already verified, written without waiting for
+  // locks, stalls or the WAL sync (the response waits for the sync instead); everything else,
+  // and any of these that would wait, answers retry_on_worker.
+  http::Response HandleInline(http::Request& request);
 
  private:
   struct Impl;

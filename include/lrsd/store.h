@@ -91,7 +91,19 @@ struct AppendResult {
   // Per statement, in input order: true when newly stored, false when an identical statement
   // with the same id already existed (a no-op, as xAPI requires).
   std::vector<bool> stored;
+  // AppendWait::kNoWait only. would_block: nothing was done, call again with kBlocking.
+  // durable_ticket: written, and durable (and to be acknowledged) once Store::WhenDurable
+  // says so; 0 when there is nothing to wait for.
+  bool would_block = false;
+  std::uint64_t durable_ticket = 0;
 };
+
+// How AppendStatements may wait. kBlocking (worker threads): for its stripe locks, RocksDB's
+// write stalls and the WAL sync. kNoWait (a network thread): for none of them. It gives up
+// before writing anything when a stripe is held, the write would stall, or a StatementRef chain
+// needs more locks (would_block), and returns once written, the sync still to come
+// (durable_ticket).
+enum class AppendWait { kBlocking, kNoWait };
 
 // A contiguous block of stored sequence numbers (microsecond timestamps, strictly increasing
 // across the process and across restarts). While a reservation is alive, consistent-through
@@ -184,7 +196,11 @@ class Store {
   // (StatementRef chains, in either arrival order) and activity definitions are written in
   // the same batch.
   Result<AppendResult> AppendStatements(std::vector<StatementWrite> statements,
-                                        std::vector<AttachmentWrite> attachments);
+                                        std::vector<AttachmentWrite> attachments,
+                                        AppendWait wait = AppendWait::kBlocking);
+  // Runs `done` once the writes up to AppendResult::durable_ticket are durable (at once if they
+  // are; otherwise on the store's syncing thread, so it must be quick and must not block).
+  void WhenDurable(std::uint64_t ticket, std::function<void(const Status&)> done);
 
   // The stored sequence up to which every statement is durable and visible.
   std::uint64_t ConsistentThrough();

@@ -457,6 +457,13 @@ Status Authenticator::Revoke(std::string_view key) {
   return OkStatus();
 }
 
+bool Authenticator::IsCached(std::optional<std::string_view> authorization) const {
+  if (!authorization) return false;
+  std::string cache_key = impl_->CacheKey(*authorization);
+  std::shared_lock lock(impl_->mu);
+  return impl_->verified.count(cache_key) > 0;
+}
+
 Result<std::shared_ptr<const Principal>> Authenticator::Authenticate(std::optional<std::string_view> authorization,
                                                                     std::string_view client_address,
                                                                     std::chrono::seconds* retry_after) {

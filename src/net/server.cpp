@@ -193,20 +193,43 @@ class Session {
     keep_alive_ = parser_->get().keep_alive();
     request_ = ToRequest(parser_->release(), Derived::kSecure, remote_);
     ++server_.in_flight;
+    if (server_.options.inline_handler) {
+      request_.on_network_thread = true;
+      http::Response response = Guarded(server_.options.inline_handler, request_);
+      request_.on_network_thread = false;
+      if (!response.retry_on_worker) return Answer(derived().shared_from_this(), std::move(response));
+    }
     // Handlers may block on storage (a durable write waits for fsync): run them on the worker
     // pool, then come back to this connection's strand to write.
     asio::post(*server_.workers, [self = derived().shared_from_this()] {
-      http::Response response;
-      try {
-        response = self->server_.handler(self->request_);
-      } catch (const std::exception& e) {
-        response = SimpleError(500, std::string("internal error: ") + e.what());
-      } catch (...) {
-        response = SimpleError(500, "internal error");
-      }
-      asio::dispatch(self->derived().stream().get_executor(),
-                     [self, response = std::move(response)]() mutable { self->Reply(std::move(response), true); });
+      Answer(self, Guarded(self->server_.handler, self->request_));
     });
+  }
+
+  template <typename H>
+  static http::Response Guarded(const H& handler, http::Request& request) {
+    try {
+      return handler(request);
+    } catch (const std::exception& e) {
+      return SimpleError(500, std::string("internal error: ") + e.what());
+    } catch (...) {
+      return SimpleError(500, "internal error");
+    }
+  }
+
+  // Sends `response` from this connection's strand, once durable when it has to wait for that.
+  static void Answer(std::shared_ptr<Derived> self, http::Response response) {
+    if (auto durable = std::move(response.when_durable)) {
+      response.when_durable = nullptr;
+      durable([self, response = std::move(response)](const Status& st) mutable {
+        http::Response out = st.ok() ? std::move(response) : SimpleError(500, "internal error: " + st.error().message);
+        asio::dispatch(self->derived().stream().get_executor(),
+                       [self, out = std::move(out)]() mutable { self->Reply(std::move(out), true); });
+      });
+      return;
+    }
+    asio::dispatch(self->derived().stream().get_executor(),
+                   [self, response = std::move(response)]() mutable { self->Reply(std::move(response), true); });
   }
 
   void Reply(http::Response response, bool counted) {

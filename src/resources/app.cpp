@@ -227,6 +227,10 @@ struct App::Impl {
       return r;
     }
 
+    // A credential not verified yet costs a key derivation: not on a network thread.
+    if (request.on_network_thread && !auth.IsCached(request.headers.Get("Authorization"))) {
+      return RetryOnWorkerResponse();
+    }
     // Failed authentications are throttled per client address: 429 with Retry-After.
     std::chrono::seconds retry_after{0};
     auto principal = auth.Authenticate(request.headers.Get("Authorization"), request.remote_address, &retry_after);
@@ -313,6 +317,7 @@ http::Response App::Handle(http::Request& request) {
   std::string version_header = std::string(xapi::VersionString(impl_->config.default_version));
   const bool statements = RouteOf(request.Path(), impl_->config.base_path) == Route::kStatements;
   http::Response r = impl_->Dispatch(request, version_header);
+  if (r.retry_on_worker) return r;
   if (statements) {
     // On every statements response, whatever its status (XAPI-00153).
     r.headers.Set("X-Experience-API-Consistent-Through",
@@ -321,6 +326,23 @@ http::Response App::Handle(http::Request& request) {
   r.headers.Set("X-Experience-API-Version", version_header);
   impl_->AddCors(request, r);
   return r;
+}
+
+http::Response App::HandleInline(http::Request& request) {
+  // Small single-statement writes are the requests worth it: their cost is mostly the
+  // hand-offs between threads. Multipart bodies (attachments, signatures) and the alternate
+  // request syntax take the usual way.
+  constexpr std::size_t kInlineBodyLimit = 64 * 1024;
+  const bool write = request.method == http::Method::kPost || request.method == http::Method::kPut;
+  if (!write || request.body.size() > kInlineBodyLimit ||
+      RouteOf(request.Path(), impl_->config.base_path) != Route::kStatements ||
+      request.Query().find("method") != std::string_view::npos) {
+    return RetryOnWorkerResponse();
+  }
+  if (auto type = request.headers.Get("Content-Type"); type && http::MediaTypeOf(*type) != "application/json") {
+    return RetryOnWorkerResponse();
+  }
+  return Handle(request);
 }
 
 }  // namespace lrsd::resources

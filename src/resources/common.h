@@ -44,6 +44,17 @@ Result<bool> BoolParam(const http::Params& params, std::string_view name, bool f
 // most `max_depth` levels deep (checked without recursion). `what` names it in errors.
 Status ParseJson(std::string_view text, xapi::JsonDocument& doc, std::size_t max_depth, std::string_view what);
 
+// On a network thread (http::Request::on_network_thread), what a handler answers when it would
+// have to wait: nothing was done, and the request runs again on a worker.
+inline constexpr std::string_view kRetryOnWorker = "lrsd-retry-on-worker";
+inline Error RetryOnWorker() { return Error{503, {}, std::string(kRetryOnWorker), "retry on a worker"}; }
+inline bool IsRetryOnWorker(const Error& e) { return e.rule == kRetryOnWorker; }
+inline http::Response RetryOnWorkerResponse() {
+  http::Response r;
+  r.retry_on_worker = true;
+  return r;
+}
+
 // 403 unless the principal's scopes allow `access`.
 Status Require(const Context& ctx, auth::Access access);
 

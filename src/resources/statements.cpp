@@ -147,10 +147,14 @@ Status CheckAttachments(const Context& ctx, const std::vector<xapi::JsonValue*>&
 }
 
 // ---- Storing ----------------------------------------------------------------------------------
+using WhenDurable = std::function<void(std::function<void(const Status&)>)>;
+
 // Validates, completes (id, stored, authority, version, timestamp) and stores `statements`.
-// On success, `ids` holds every statement id in order.
+// On success, `ids` holds every statement id in order. On a network thread the write does not
+// wait for the WAL sync: `when_durable` is then set, and the answer waits for it (the statements
+// become visible at the same time); RetryOnWorker() when the write would have to wait.
 Status StoreStatements(const Services& svc, Context& ctx, Body& body, std::vector<xapi::JsonValue*> statements,
-                       std::vector<std::string> paths, std::vector<std::string>& ids) {
+                       std::vector<std::string> paths, std::vector<std::string>& ids, WhenDurable& when_durable) {
   if (statements.size() > svc.config.max_statements_per_request) {
     return Error::TooLarge("at most " + std::to_string(svc.config.max_statements_per_request) +
                            " statements per request");
@@ -223,10 +227,31 @@ Status StoreStatements(const Services& svc, Context& ctx, Body& body, std::vecto
     ids.push_back(FormatUuid(w.id));
     writes.push_back(std::move(w));
   }
-  auto result = svc.store.AppendStatements(std::move(writes), std::move(attachments));
+  const store::AppendWait wait =
+      ctx.request.on_network_thread ? store::AppendWait::kNoWait : store::AppendWait::kBlocking;
+  auto result = svc.store.AppendStatements(std::move(writes), std::move(attachments), wait);
   if (!result.ok()) return std::move(result).error();
+  if (result->would_block) return RetryOnWorker();
+  // A voided statement's actor is not known here: an empty list makes every profile stale.
+  if (voiding) touched.clear();
+  if (result->durable_ticket > 0) {
+    struct Pending {
+      store::SequenceReservation reservation;
+      std::vector<std::string> touched;
+    };
+    auto pending = std::make_shared<Pending>(Pending{std::move(reservation), std::move(touched)});
+    when_durable = [store = &svc.store, profiles = svc.profiles, ticket = result->durable_ticket,
+                    pending](std::function<void(const Status&)> done) {
+      store->WhenDurable(ticket, [profiles, pending, done = std::move(done)](const Status& st) {
+        if (st.ok() && profiles) profiles->Committed(pending->touched);
+        pending->reservation = store::SequenceReservation();  // visible from here on
+        done(st);
+      });
+    };
+    return OkStatus();
+  }
   // Durable and visible now: cached profiles of these actors are stale.
-  if (svc.profiles) svc.profiles->Committed(voiding ? std::vector<std::string>{} : touched);
+  if (svc.profiles) svc.profiles->Committed(touched);
   return OkStatus();
 }
 
@@ -258,10 +283,13 @@ http::Response Put(const Services& svc, Context& ctx) {
                        body.doc.GetAllocator());
   }
   std::vector<std::string> ids;
-  if (auto st = StoreStatements(svc, ctx, body, {&body.doc}, {"statement"}, ids); !st.ok()) {
-    return http::ErrorResponse(st.error());
+  WhenDurable when_durable;
+  if (auto st = StoreStatements(svc, ctx, body, {&body.doc}, {"statement"}, ids, when_durable); !st.ok()) {
+    return IsRetryOnWorker(st.error()) ? RetryOnWorkerResponse() : http::ErrorResponse(st.error());
   }
-  return http::EmptyResponse(204);
+  http::Response r = http::EmptyResponse(204);
+  r.when_durable = std::move(when_durable);
+  return r;
 }
 
 http::Response Post(const Services& svc, Context& ctx) {
@@ -288,8 +316,10 @@ http::Response Post(const Services& svc, Context& ctx) {
         Error::BadRequest("body", "XAPI-00014", "POST takes a statement (JSON object) or an array of them"));
   }
   std::vector<std::string> ids;
-  if (auto st = StoreStatements(svc, ctx, body, std::move(statements), std::move(paths), ids); !st.ok()) {
-    return http::ErrorResponse(st.error());
+  WhenDurable when_durable;
+  if (auto st = StoreStatements(svc, ctx, body, std::move(statements), std::move(paths), ids, when_durable);
+      !st.ok()) {
+    return IsRetryOnWorker(st.error()) ? RetryOnWorkerResponse() : http::ErrorResponse(st.error());
   }
   std::string out = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -299,7 +329,9 @@ http::Response Post(const Services& svc, Context& ctx) {
     out += '"';
   }
   out += ']';
-  return http::JsonResponse(200, std::move(out));
+  http::Response r = http::JsonResponse(200, std::move(out));
+  r.when_durable = std::move(when_durable);
+  return r;
 }
 
 // ---- GET --------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ std::pair<std::uint64_t, std::uint64_t> Tracker::Reserve(std::uint64_t count) {
   std::uint64_t now = static_cast<std::uint64_t>(NowMicros());
   std::uint64_t first = std::max(now, last_ + 1);
   last_ = first + count - 1;
-  in_flight_.insert(first);
+  in_flight_.emplace(first, count);
   return {first, count};
 }
 
@@ -39,11 +39,20 @@ void Tracker::Release(std::uint64_t first) {
 
 std::uint64_t Tracker::Watermark() {
   std::lock_guard lock(mu_);
-  if (!in_flight_.empty()) return *in_flight_.begin() - 1;
+  if (!in_flight_.empty()) return in_flight_.begin()->first - 1;
   // Nothing in flight: everything up to now is visible, and every later reservation will be
   // above `now` because it starts after last_.
   last_ = std::max(last_, static_cast<std::uint64_t>(NowMicros()));
   return last_;
+}
+
+bool Tracker::Settled(std::uint64_t seq) {
+  std::lock_guard lock(mu_);
+  if (seq > last_) return false;
+  auto it = in_flight_.upper_bound(seq);  // the first block starting above seq
+  if (it == in_flight_.begin()) return true;
+  --it;
+  return seq >= it->first + it->second;
 }
 
 void Tracker::Observe(std::uint64_t seq) {
@@ -96,6 +105,7 @@ Result<std::unique_ptr<Store>> Store::Open(Options options) {
     return FromRocks(s, "open " + impl->options.path);
   }
   impl->db.reset(raw);
+  impl->wal_sync.Start(impl->db.get());
 
   if (auto gen = impl->GetRaw(kDefault, kProfileGenerationKey); !gen.ok()) {
     return std::move(gen).error();
@@ -131,7 +141,7 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
                                   const std::vector<AttachmentWrite>& attachments,
                                   const std::unordered_map<std::string, std::size_t>& batch_index,
                                   const std::vector<std::size_t>& held, std::vector<std::size_t>& more,
-                                  std::uint64_t& wal_ticket) {
+                                  std::uint64_t& wal_ticket, AppendWait wait) {
   AppendResult result;
   result.stored.assign(statements.size(), false);
 
@@ -404,7 +414,15 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
   // Not synced here: the caller waits for the group sync once the stripes are released.
   rocksdb::WriteOptions unsynced = im.write_options;
   unsynced.sync = false;
+  // On a network thread, a write RocksDB would delay (too many level-0 files, memtables full)
+  // goes to a worker instead: Incomplete, nothing written.
+  unsynced.no_slowdown = wait == AppendWait::kNoWait;
   auto s = im.db->Write(unsynced, &batch);
+  if (s.IsIncomplete() && unsynced.no_slowdown) {
+    result.would_block = true;
+    wal_ticket = 0;
+    return result;
+  }
   if (!s.ok()) return FromRocks(s, "write statements");
   if (im.write_options.sync) wal_ticket = im.wal_sync.Written();
   return result;
@@ -412,7 +430,7 @@ Result<AppendResult> AppendLocked(Store::Impl& im, const std::vector<StatementWr
 }  // namespace
 
 Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> statements,
-                                             std::vector<AttachmentWrite> attachments) {
+                                             std::vector<AttachmentWrite> attachments, AppendWait wait) {
   Impl& im = *impl_;
 
   // Same id twice in one request is a client error whatever the contents.
@@ -443,16 +461,28 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
   for (;;) {
     std::uint64_t wal_ticket = 0;
     std::vector<std::size_t> more;
+    if (wait == AppendWait::kNoWait) {
+      AppendResult blocked;
+      blocked.would_block = true;
+      if (stripes.size() > Impl::kLargeAppendStripes) return blocked;  // takes its turn in FIFO order
+      Impl::StripeLocks locks(im, stripes, /*try_only=*/true);
+      if (!locks.held()) return blocked;
+      Result<AppendResult> result =
+          AppendLocked(im, statements, attachments, batch_index, stripes, more, wal_ticket, wait);
+      if (!more.empty()) return blocked;  // nothing written
+      if (result.ok()) result->durable_ticket = wal_ticket;
+      return result;
+    }
     Result<AppendResult> result = [&] {
       std::optional<FifoTurn::Hold> turn;
       if (stripes.size() > Impl::kLargeAppendStripes) turn.emplace(im.large_appends);
       Impl::StripeLocks locks(im, stripes);
-      return AppendLocked(im, statements, attachments, batch_index, stripes, more, wal_ticket);
+      return AppendLocked(im, statements, attachments, batch_index, stripes, more, wal_ticket, wait);
     }();
     if (more.empty()) {
       if (result.ok() && wal_ticket > 0) {
         // Acknowledged only once durable (see WalSync).
-        if (auto s = im.wal_sync.WaitDurable(im.db.get(), wal_ticket); !s.ok()) return FromRocks(s, "sync WAL");
+        if (auto s = im.wal_sync.WaitDurable(wal_ticket); !s.ok()) return FromRocks(s, "sync WAL");
       }
       return result;
     }
@@ -460,6 +490,12 @@ Result<AppendResult> Store::AppendStatements(std::vector<StatementWrite> stateme
     std::sort(stripes.begin(), stripes.end());
     stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
   }
+}
+
+void Store::WhenDurable(std::uint64_t ticket, std::function<void(const Status&)> done) {
+  impl_->wal_sync.WhenDurable(ticket, [done = std::move(done)](const rocksdb::Status& s) {
+    done(s.ok() ? OkStatus() : Status(FromRocks(s, "sync WAL")));
+  });
 }
 
 Status Store::Put(Family family, std::string_view key, std::string_view value) {
@@ -645,6 +681,11 @@ struct ReadView::Impl {
   std::uint64_t watermark = 0;
   int profile_gen = 0;
 
+  // A statement is readable by id once below the view's watermark, or once its own write was
+  // acknowledged (an earlier reservation may still hold the watermark below it). Ranges and
+  // queries stop at the watermark, so they never show a gap that a later read would fill.
+  bool Visible(std::uint64_t seq) const { return seq <= watermark || store->tracker.Settled(seq); }
+
   // Profile keys carry their generation; every other family's keys are as given.
   std::string Key(Family family, std::string_view key) const {
     return family == Family::kProfiles ? Store::Impl::GenKey(profile_gen, key) : std::string(key);
@@ -701,7 +742,7 @@ Result<std::optional<StoredStatement>> ReadView::GetStatement(const Uuid& id) {
   if (!raw->has_value()) return std::optional<StoredStatement>();
   auto position = keys::DecodeRecordPosition(**raw);
   if (!position) return Error::Internal("corrupt statement record");
-  if (position->seq > impl_->watermark) return std::optional<StoredStatement>();
+  if (!impl_->Visible(position->seq)) return std::optional<StoredStatement>();
   StoredStatement out;
   out.id = id;
   out.seq = position->seq;
@@ -775,14 +816,14 @@ Result<bool> ReadView::IsVoided(const Uuid& id) {
   auto raw = impl_->store->GetRaw(kVoided, UuidBytes(id), impl_->snapshot);
   if (!raw.ok()) return std::move(raw).error();
   if (!raw->has_value()) return false;
-  // Voided once the voiding statement is visible: a voiding statement above the watermark
-  // (an earlier reservation still in flight) has no effect yet, like the statement itself.
+  // Voided once the voiding statement is visible: a voiding statement not yet acknowledged has
+  // no effect yet, like the statement itself.
   auto voiding = impl_->store->GetRaw(kStatements, **raw, impl_->snapshot);
   if (!voiding.ok()) return std::move(voiding).error();
   if (!voiding->has_value()) return true;
   auto header = keys::DecodeRecordHeader(**voiding);
   if (!header) return Error::Internal("corrupt statement record");
-  return header->seq <= impl_->watermark;
+  return impl_->Visible(header->seq);
 }
 
 namespace {

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
-#include <set>
 #include <utility>
 
 namespace lrsd::store {
@@ -17,6 +17,10 @@ class Tracker {
   void Release(std::uint64_t first);
   // Every sequence at or below this is either stored and visible or will never be used.
   std::uint64_t Watermark();
+  // Whether `seq` (reserved) is in no block still in flight: its write was acknowledged (or
+  // abandoned). Lets a statement be read by id as soon as it is acknowledged, even while an
+  // earlier reservation holds the watermark below it.
+  bool Settled(std::uint64_t seq);
   // Raises the floor (on open: the last stored sequence).
   void Observe(std::uint64_t seq);
   // Runs `f(highest)` with reservations held off: every reservation after it is above `highest`.
@@ -30,7 +34,7 @@ class Tracker {
  private:
   std::mutex mu_;
   std::uint64_t last_ = 0;
-  std::set<std::uint64_t> in_flight_;
+  std::map<std::uint64_t, std::uint64_t> in_flight_;  // first -> count
 };
 
 }  // namespace lrsd::store

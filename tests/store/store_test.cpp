@@ -9,10 +9,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <random>
 #include <set>
@@ -244,6 +246,106 @@ TEST_F(FreshStoreTest, FlushThenReopenWithSync) {
   EXPECT_TRUE(Get(a));
 }
 
+// AppendWait::kNoWait (requests handled on a network thread): written at once, durable later,
+// reported through WhenDurable; given up before writing when it would have to wait.
+TEST_F(FreshStoreTest, NoWaitAppendsReportDurabilityThroughACallback) {
+  Close();
+  Options o = FastOptions(dir_.path());
+  o.sync = true;
+  Open(o);
+  Uuid a = NewUuid();
+  SequenceReservation r = store_->ReserveSequence(1);
+  StatementWrite s = Statement(a, {Activity("http://x/nowait")});
+  s.seq = r.first();
+  auto result = store_->AppendStatements({s}, {}, AppendWait::kNoWait);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_FALSE(result->would_block);
+  EXPECT_EQ(result->stored, std::vector<bool>{true});
+  ASSERT_GT(result->durable_ticket, 0u);  // sync on: there is a sync to wait for
+  std::mutex mu;
+  std::condition_variable cv;
+  int calls = 0;
+  bool ok = false;
+  store_->WhenDurable(result->durable_ticket, [&](const Status& st) {
+    std::lock_guard lock(mu);
+    ++calls;
+    ok = st.ok();
+    cv.notify_all();
+  });
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return calls > 0; }));
+    EXPECT_TRUE(ok);
+  }
+  // Once durable, asking again answers at once, on the calling thread.
+  bool again = false;
+  store_->WhenDurable(result->durable_ticket, [&](const Status& st) { again = st.ok(); });
+  EXPECT_TRUE(again);
+  EXPECT_EQ(calls, 1);
+
+  // The same statement again: nothing to write, but it is acknowledged only once the write
+  // that stored it is durable, so a ticket comes back too.
+  SequenceReservation r2 = store_->ReserveSequence(1);
+  s.seq = r2.first();
+  auto repeat = store_->AppendStatements({s}, {}, AppendWait::kNoWait);
+  ASSERT_TRUE(repeat.ok()) << repeat.error().ToString();
+  EXPECT_EQ(repeat->stored, std::vector<bool>{false});
+  EXPECT_FALSE(repeat->would_block);
+  r = SequenceReservation();
+  r2 = SequenceReservation();
+  EXPECT_TRUE(Get(a));
+}
+
+TEST_F(FreshStoreTest, NoWaitAppendsThatWouldWaitWriteNothing) {
+  // A large append takes its turn in arrival order (FifoTurn): never on a network thread.
+  std::vector<StatementWrite> many;
+  std::vector<Uuid> ids;
+  SequenceReservation r = store_->ReserveSequence(200);
+  for (int i = 0; i < 200; ++i) {
+    ids.push_back(NewUuid());
+    many.push_back(Statement(ids.back(), {Activity("http://x/many")}));
+    many.back().seq = r.first() + i;
+  }
+  auto result = store_->AppendStatements(many, {}, AppendWait::kNoWait);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_TRUE(result->would_block);
+  EXPECT_EQ(result->durable_ticket, 0u);
+  for (const auto& id : ids) EXPECT_FALSE(Get(id)) << FormatUuid(id);
+  EXPECT_TRUE(ScanIndex(Activity("http://x/many")).empty());
+  // The same call, allowed to wait, stores them all.
+  auto blocking = store_->AppendStatements(many, {}, AppendWait::kBlocking);
+  ASSERT_TRUE(blocking.ok()) << blocking.error().ToString();
+  EXPECT_FALSE(blocking->would_block);
+  r = SequenceReservation();
+  EXPECT_EQ(ScanIndex(Activity("http://x/many")).size(), 200u);
+}
+
+TEST_F(FreshStoreTest, PendingDurabilityCallbacksRunBeforeTheStoreCloses) {
+  Close();
+  Options o = FastOptions(dir_.path());
+  o.sync = true;
+  Open(o);
+  std::atomic<int> ok{0}, calls{0};
+  std::vector<Uuid> ids;
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(NewUuid());
+    SequenceReservation r = store_->ReserveSequence(1);
+    StatementWrite s = Statement(ids.back());
+    s.seq = r.first();
+    auto result = store_->AppendStatements({s}, {}, AppendWait::kNoWait);
+    ASSERT_TRUE(result.ok()) << result.error().ToString();
+    store_->WhenDurable(result->durable_ticket, [&](const Status& st) {
+      ++calls;
+      if (st.ok()) ++ok;
+    });
+  }
+  Close();  // right away: the syncing thread finishes first
+  EXPECT_EQ(calls.load(), 20);
+  EXPECT_EQ(ok.load(), 20);
+  Reopen();
+  for (const auto& id : ids) EXPECT_TRUE(Get(id)) << FormatUuid(id);
+}
+
 TEST_F(FreshStoreTest, SecondOpenOfTheSamePathIsUnavailable) {
   auto second = Store::Open(FastOptions(dir_.path()));
   ASSERT_FALSE(second.ok());
@@ -399,6 +501,9 @@ TEST_F(FreshStoreTest, SequencesContinueAboveTheLastStoredAfterRestart) {
 }
 
 TEST_F(StoreTest, ReadViewHidesStatementsAboveTheWatermark) {
+  // Scans stop at the watermark, below every reservation still in flight; reading by id shows a
+  // statement once its own write is acknowledged (its reservation released), so that a client
+  // can read back what it was just told is stored while an earlier write is still under way.
   Uuid early = NewUuid(), late = NewUuid();
   auto r1 = std::make_unique<SequenceReservation>(store_->ReserveSequence(1));
   {
@@ -406,11 +511,13 @@ TEST_F(StoreTest, ReadViewHidesStatementsAboveTheWatermark) {
     StatementWrite s = Statement(late, {Activity("http://x/w")});
     s.seq = r2.first();
     ASSERT_TRUE(store_->AppendStatements({s}, {}).ok());
+    // Written, not acknowledged yet: hidden even by id.
+    EXPECT_FALSE(store_->Read().GetStatement(late)->has_value());
   }
   {
     auto view = store_->Read();
     EXPECT_LT(view.watermark(), r1->first());
-    EXPECT_FALSE(view.GetStatement(late)->has_value());
+    EXPECT_TRUE(view.GetStatement(late)->has_value());
     bool seen = false;
     ASSERT_TRUE(view.ScanAll(0, UINT64_MAX, true, [&](std::uint64_t, const Uuid& id) {
                       seen |= id == late;
@@ -605,8 +712,8 @@ TEST_F(StoreTest, VoidingAStatementThatArrivesLater) {
 }
 
 TEST_F(StoreTest, VoidingIsVisibleOnlyWithTheVoidingStatement) {
-  // Consistent-through covers the effect of a statement too: while the voiding statement is
-  // above the watermark (an earlier reservation is still in flight), its target is not voided.
+  // A voiding statement takes effect when it becomes readable: once acknowledged (its
+  // reservation released), even while an earlier reservation holds the watermark below it.
   Uuid s = NewUuid(), v = NewUuid();
   MustAppendOne(Statement(s));
   auto pending = std::make_unique<SequenceReservation>(store_->ReserveSequence(1));
@@ -615,12 +722,18 @@ TEST_F(StoreTest, VoidingIsVisibleOnlyWithTheVoidingStatement) {
     StatementWrite w = Voiding(v, s);
     w.seq = r.first();
     ASSERT_TRUE(store_->AppendStatements({w}, {}).ok());
-  }
-  {
+    // Written, not acknowledged: no effect yet.
     auto view = store_->Read();
     EXPECT_FALSE(view.GetStatement(v)->has_value());
     EXPECT_FALSE(*view.IsVoided(s));
     EXPECT_FALSE((*view.GetStatement(s))->voided);
+  }
+  {
+    auto view = store_->Read();
+    EXPECT_LT(view.watermark(), pending->first());
+    EXPECT_TRUE(view.GetStatement(v)->has_value());
+    EXPECT_TRUE(*view.IsVoided(s));
+    EXPECT_TRUE((*view.GetStatement(s))->voided);
   }
   pending.reset();
   auto view = store_->Read();
