@@ -37,6 +37,10 @@ struct Server::Impl {
   std::mutex streams_mu;
   std::set<http::BodyStream*> streams;
 
+  // Responses that wait for durability are finished from the store's syncing thread, which may
+  // in principle outlive the server (a sync that hangs past shutdown_grace): those callbacks
+  // hold the server's state through this.
+  std::weak_ptr<Impl> self;
   asio::io_context ioc;
   ssl::context tls{ssl::context::tls_server};
   std::optional<asio::thread_pool> workers;
@@ -221,10 +225,16 @@ class Session {
   static void Answer(std::shared_ptr<Derived> self, http::Response response) {
     if (auto durable = std::move(response.when_durable)) {
       response.when_durable = nullptr;
-      durable([self, response = std::move(response)](const Status& st) mutable {
+      // Members are destroyed in reverse order: the session before the server state it uses.
+      struct Held {
+        std::shared_ptr<Server::Impl> server;
+        std::shared_ptr<Derived> session;
+      };
+      durable([held = Held{self->server_.self.lock(), self}, response = std::move(response)](const Status& st) mutable {
         http::Response out = st.ok() ? std::move(response) : SimpleError(500, "internal error: " + st.error().message);
-        asio::dispatch(self->derived().stream().get_executor(),
-                       [self, out = std::move(out)]() mutable { self->Reply(std::move(out), true); });
+        auto session = held.session;
+        asio::dispatch(session->derived().stream().get_executor(),
+                       [session, out = std::move(out)]() mutable { session->Reply(std::move(out), true); });
       });
       return;
     }
@@ -500,7 +510,9 @@ void Server::Impl::CheckDrained(std::chrono::steady_clock::time_point deadline) 
 }
 
 Server::Server(ServerOptions options, Handler handler, RequestLogger logger)
-    : impl_(std::make_shared<Impl>(std::move(options), std::move(handler), std::move(logger))) {}
+    : impl_(std::make_shared<Impl>(std::move(options), std::move(handler), std::move(logger))) {
+  impl_->self = impl_;
+}
 
 Server::~Server() {
   if (impl_->workers) impl_->workers->join();
