@@ -203,6 +203,13 @@ class FreshStoreTest : public StoreTest {
     Close();
     Open();
   }
+  // Sync on (the production default; the shared store runs without it for speed).
+  void ReopenWithSync() {
+    Close();
+    Options o = FastOptions(dir_.path());
+    o.sync = true;
+    Open(o);
+  }
 
   TempDir dir_;
   std::unique_ptr<Store> own_;
@@ -234,10 +241,7 @@ TEST_F(FreshStoreTest, ReopenKeepsEverythingAcknowledged) {
 }
 
 TEST_F(FreshStoreTest, FlushThenReopenWithSync) {
-  Close();
-  Options o = FastOptions(dir_.path());
-  o.sync = true;
-  Open(o);
+  ReopenWithSync();
   Uuid a = NewUuid();
   MustAppendOne(Statement(a));
   ASSERT_TRUE(store_->Flush().ok());
@@ -249,10 +253,7 @@ TEST_F(FreshStoreTest, FlushThenReopenWithSync) {
 // AppendWait::kNoWait (requests handled on a network thread): written at once, durable later,
 // reported through WhenDurable; given up before writing when it would have to wait.
 TEST_F(FreshStoreTest, NoWaitAppendsReportDurabilityThroughACallback) {
-  Close();
-  Options o = FastOptions(dir_.path());
-  o.sync = true;
-  Open(o);
+  ReopenWithSync();
   Uuid a = NewUuid();
   SequenceReservation r = store_->ReserveSequence(1);
   StatementWrite s = Statement(a, {Activity("http://x/nowait")});
@@ -321,10 +322,7 @@ TEST_F(FreshStoreTest, NoWaitAppendsThatWouldWaitWriteNothing) {
 }
 
 TEST_F(FreshStoreTest, PendingDurabilityCallbacksRunBeforeTheStoreCloses) {
-  Close();
-  Options o = FastOptions(dir_.path());
-  o.sync = true;
-  Open(o);
+  ReopenWithSync();
   std::atomic<int> ok{0}, calls{0};
   std::vector<Uuid> ids;
   for (int i = 0; i < 20; ++i) {
